@@ -1,0 +1,106 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { OAuthError } from './core/oauth-error.js';
+import { Params } from './core/params.js';
+import { createServices, type ServiceOptions, type Services } from './services.js';
+import type { Config } from './config/config.js';
+import { LoginFlows } from './oauth/login-flow.js';
+import { LoginSteps } from './http/login-steps.js';
+import { sendErrorPage } from './http/error-page.js';
+import { sendOAuthError } from './http/respond.js';
+import { authorizeRoutes } from './http/routes/authorize-routes.js';
+import { loginRoutes } from './http/routes/login-routes.js';
+import { tokenRoutes } from './http/routes/token-routes.js';
+import { userinfoRoutes } from './http/routes/userinfo-routes.js';
+import { discoveryRoutes } from './http/routes/discovery-routes.js';
+import { opsRoutes } from './http/routes/ops-routes.js';
+import { demoRoutes } from './http/routes/demo-routes.js';
+
+/** Endpoints called by clients' back ends or scripts: errors are OAuth JSON there, pages elsewhere. */
+const JSON_PATHS = /^\/(token|par|userinfo|jwks\.json|\.well-known|health|admin\/api|token\/revoke|token\/introspect)(\/|$|\?)/;
+/** Endpoints a browser-based client (SPA) calls cross-origin: CORS without credentials. */
+const CORS_PATHS = /^\/(token|userinfo|jwks\.json|\.well-known\/openid-configuration|\.well-known\/oauth-authorization-server|token\/revoke)(\?|$)/;
+
+const FORM_BODY_LIMIT = 64 * 1024;
+
+export interface App {
+  app: FastifyInstance;
+  services: Services;
+}
+
+export async function buildApp(config: Config, opts: ServiceOptions & { logger?: boolean | object } = {}): Promise<App> {
+  const services = await createServices(config, opts);
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: FORM_BODY_LIMIT,
+    trustProxy: true,
+    requestIdHeader: 'x-request-id',
+    return503OnClosing: true,
+  });
+
+  // Forms keep repeated parameters so the protocol can refuse them.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_req, body, done) => {
+    done(null, Params.fromUrlEncoded(body as string));
+  });
+  // Any other media type reaches the route as "no form body", and the route answers invalid_request.
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: FORM_BODY_LIMIT }, (_req, _body, done) => done(null, undefined));
+
+  app.addHook('onRequest', async (req, reply) => {
+    if (CORS_PATHS.test(req.url)) {
+      reply.header('Access-Control-Allow-Origin', '*');
+      if (req.method === 'OPTIONS') {
+        return reply
+          .code(204)
+          .header('Access-Control-Allow-Methods', 'GET, POST')
+          .header('Access-Control-Allow-Headers', 'Authorization, Content-Type, DPoP')
+          .header('Access-Control-Max-Age', '600')
+          .send();
+      }
+    }
+  });
+
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Referrer-Policy', 'no-referrer');
+    if (!reply.hasHeader('X-Frame-Options')) reply.header('X-Frame-Options', 'DENY');
+    if (!reply.hasHeader('Content-Security-Policy')) reply.header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+    reply.header('Cross-Origin-Opener-Policy', 'same-origin');
+    if (services.config.secureCookies) reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    return payload;
+  });
+
+  const flows = new LoginFlows(services.stores.ephemeral, config.lifetimes.login_flow_seconds);
+  const steps = new LoginSteps(services, flows);
+
+  app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, req: FastifyRequest, reply: FastifyReply) => {
+    const json = JSON_PATHS.test(req.url);
+    let err: OAuthError;
+    if (error instanceof OAuthError) err = error;
+    else if (error.statusCode === 413) err = new OAuthError('invalid_request', 'the request body is too large', json ? 'json' : 'page', 413);
+    else if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) err = new OAuthError('invalid_request', 'the request could not be parsed', json ? 'json' : 'page', 400);
+    else {
+      req.log.error({ err: error }, 'unhandled error');
+      err = new OAuthError('server_error', 'an internal error occurred', json ? 'json' : 'page', 500);
+    }
+    if (err.delivery === 'json' || json) return sendOAuthError(reply, err.delivery === 'json' ? err : new OAuthError(err.error, err.description, 'json', err.status, err.headers));
+    return sendErrorPage(req, reply, steps, err);
+  });
+
+  app.setNotFoundHandler(async (req, reply) => {
+    const err = new OAuthError('not_found', 'no such endpoint', 'page', 404);
+    if (JSON_PATHS.test(req.url)) return sendOAuthError(reply, new OAuthError('not_found', 'no such endpoint', 'json', 404));
+    return sendErrorPage(req, reply, steps, err);
+  });
+
+  discoveryRoutes(app, services);
+  authorizeRoutes(app, services, steps);
+  loginRoutes(app, services, steps);
+  tokenRoutes(app, services);
+  userinfoRoutes(app, services);
+  opsRoutes(app, services);
+  if (config.demoEnabled) demoRoutes(app, services);
+
+  app.addHook('onClose', async () => {
+    await services.stores.close();
+  });
+  return { app, services };
+}

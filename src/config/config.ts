@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * One typed configuration. Read from CONFIG_FILE (JSON, snake_case keys) and the environment
+ * (PORT, ISSUER, DATA_DIR, CLIENTS_FILE, FIXTURES_FILE, NODE_ENV), environment winning.
+ */
+const ConfigFileSchema = z.strictObject({
+  port: z.number().int().min(0).max(65535).optional(),
+  issuer: z.string().optional(),
+  /** Base URL of the browser-facing endpoints (authorize, login pages, logout); defaults to the issuer. */
+  login_base_url: z.string().optional(),
+  data_dir: z.string().optional(),
+  clients_file: z.string().optional(),
+  fixtures_file: z.string().optional(),
+  policy: z.strictObject({
+    /** Require `state` and `nonce` on every authorization request (spec §5.1 note). */
+    require_state_and_nonce: z.boolean().default(true),
+  }).prefault({}),
+  lifetimes: z.strictObject({
+    code_seconds: z.number().int().min(1).max(600).default(60),
+    par_seconds: z.number().int().min(1).max(600).default(120),
+    id_token_seconds: z.number().int().min(1).max(3600).default(120),
+    /** How long a login in progress (eID choice, TestID form, picker) may take. */
+    login_flow_seconds: z.number().int().min(60).max(7200).default(1800),
+  }).prefault({}),
+  session: z.strictObject({
+    absolute_minutes: z.number().min(1).max(24 * 60).default(120),
+    idle_minutes: z.number().min(1).max(24 * 60).default(30),
+    cookie_name: z.string().regex(/^[A-Za-z0-9_-]+$/).default('ansattporten_session'),
+  }).prefault({}),
+  testid: z.strictObject({
+    /** TestID, the synthetic test eID. On by default outside production; must be enabled explicitly in production. */
+    enabled: z.boolean().optional(),
+  }).prefault({}),
+  demo: z.strictObject({
+    /** The built-in demo client and the /demo page. Refused in production mode. */
+    enabled: z.boolean().optional(),
+  }).prefault({}),
+  authorization_source: z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('fixtures') }),
+    z.strictObject({
+      type: z.literal('altinn'),
+      base_url: z.url(),
+      timeout_ms: z.number().int().min(100).max(60_000).default(3000),
+      headers: z.record(z.string(), z.string()).default({}),
+    }),
+  ]).default({ type: 'fixtures' }),
+  logging: z.strictObject({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  }).prefault({}),
+});
+
+export type ConfigFile = z.infer<typeof ConfigFileSchema>;
+
+export interface Config extends Omit<ConfigFile, 'port' | 'issuer' | 'data_dir' | 'clients_file' | 'fixtures_file' | 'login_base_url'> {
+  production: boolean;
+  port: number;
+  issuer: string;
+  loginBaseUrl: string;
+  dataDir: string;
+  clientsFile?: string;
+  fixturesFile: string;
+  testidEnabled: boolean;
+  demoEnabled: boolean;
+  secureCookies: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export const DEFAULT_FIXTURES_FILE = resolve(import.meta.dirname, '../../fixtures/default.json');
+
+function readConfigFile(path: string): ConfigFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`${path}: cannot read configuration: ${(e as Error).message}`);
+  }
+  const parsed = ConfigFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`${path}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+function normaliseBaseUrl(value: string, name: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be an absolute URL, got "${value}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`${name} must be http(s)`);
+  if (url.search || url.hash) throw new ConfigError(`${name} must not have a query or fragment`);
+  return url.href.replace(/\/+$/, '');
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<ConfigFile> = {}): Config {
+  const fromFile = env.CONFIG_FILE ? readConfigFile(env.CONFIG_FILE) : ConfigFileSchema.parse({});
+  const merged = { ...fromFile, ...overrides };
+  const production = env.NODE_ENV === 'production';
+  const portRaw = env.PORT ?? merged.port ?? 7080;
+  const port = Number(portRaw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a port number, got "${portRaw}"`);
+  const issuer = normaliseBaseUrl(env.ISSUER ?? merged.issuer ?? `http://localhost:${port}`, 'ISSUER');
+  const loginBaseUrl = normaliseBaseUrl(merged.login_base_url ?? issuer, 'login_base_url');
+  if (production) {
+    if (!issuer.startsWith('https://')) throw new ConfigError(`production mode refuses an http issuer ("${issuer}"): set ISSUER to an https URL`);
+    if (!loginBaseUrl.startsWith('https://')) throw new ConfigError('production mode refuses an http login_base_url');
+    if (merged.demo.enabled) throw new ConfigError('production mode refuses the demo client (demo.enabled)');
+  }
+  return {
+    ...merged,
+    production,
+    port,
+    issuer,
+    loginBaseUrl,
+    dataDir: resolve(env.DATA_DIR ?? merged.data_dir ?? './data'),
+    clientsFile: env.CLIENTS_FILE ?? merged.clients_file,
+    fixturesFile: env.FIXTURES_FILE ?? merged.fixtures_file ?? DEFAULT_FIXTURES_FILE,
+    testidEnabled: merged.testid.enabled ?? !production,
+    demoEnabled: merged.demo.enabled ?? !production,
+    secureCookies: issuer.startsWith('https://'),
+  };
+}
+
+export { ConfigFileSchema };

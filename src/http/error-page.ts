@@ -1,0 +1,22 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { OAuthError } from '../core/oauth-error.js';
+import { renderErrorPage } from '../ui/index.js';
+import type { LoginSteps } from './login-steps.js';
+import { sendHtml } from './respond.js';
+
+/** The error page for problems that cannot be sent back to a client (never a redirect). */
+export function sendErrorPage(req: FastifyRequest, reply: FastifyReply, steps: LoginSteps, err: OAuthError): FastifyReply {
+  const locale = steps.locale(req);
+  return sendHtml(reply, err.status >= 400 ? err.status : 400, () => renderErrorPage({ locale, errorCode: err.error, message: pageMessage(err.description, locale) }));
+}
+
+const FLOW_MESSAGES: Record<string, Record<string, string>> = {
+  flow_missing: { nb: 'Innloggingen mangler. Gå tilbake til tjenesten og start på nytt.', nn: 'Innlogginga manglar. Gå tilbake til tenesta og start på nytt.', en: 'The login is missing. Go back to the service and start again.', se: 'Sisaigeahčču váilu. Mana ruovttoluotta bálvalussii ja álggat ođđasit.' },
+  flow_expired: { nb: 'Innloggingen er utløpt eller allerede fullført. Gå tilbake til tjenesten og start på nytt.', nn: 'Innlogginga er utgått eller allereie fullført. Gå tilbake til tenesta og start på nytt.', en: 'The login has expired or was already completed. Go back to the service and start again.', se: 'Sisaigeahčču lea nohkan dahje juo gárvvistuvvon. Mana ruovttoluotta bálvalussii ja álggat ođđasit.' },
+  flow_other_browser: { nb: 'Innloggingen ble startet i en annen nettleser.', nn: 'Innlogginga vart starta i ein annan nettlesar.', en: 'The login was started in another browser.', se: 'Sisaigeahčču álggahuvvui eará neahttalohkkiin.' },
+  csrf: { nb: 'Skjemaet kunne ikke verifiseres. Last siden på nytt og prøv igjen.', nn: 'Skjemaet kunne ikkje verifiserast. Last sida på nytt og prøv igjen.', en: 'The form could not be verified. Reload the page and try again.', se: 'Skovvi ii sáhttán dárkkistuvvot. Viečča siiddu ođđasit ja geahččal fas.' },
+};
+
+function pageMessage(description: string, locale: string): string {
+  return FLOW_MESSAGES[description]?.[locale] ?? description;
+}

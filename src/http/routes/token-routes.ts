@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify';
+import { OAuthError } from '../../core/oauth-error.js';
+import { Params } from '../../core/params.js';
+import type { Services } from '../../services.js';
+import { tokenEndpoint } from '../../oauth/token/token-endpoint.js';
+import { sendNoStoreJson, sendOAuthError } from '../respond.js';
+
+export function clientAuthDeps(s: Services) {
+  return {
+    registry: s.registry, replay: s.stores.ephemeral, ephemeral: s.stores.ephemeral, issuer: s.config.issuer,
+    now: () => s.clock.now(), keys: s.keys, grants: s.stores.grants, idTokenLifetime: s.config.lifetimes.id_token_seconds,
+    pairwiseSalt: s.pairwiseSalt,
+  };
+}
+
+/** POST /token (spec §7). */
+export function tokenRoutes(app: FastifyInstance, s: Services): void {
+  const deps = clientAuthDeps(s);
+  app.post('/token', async (req, reply) => {
+    if (!(req.body instanceof Params)) return sendOAuthError(reply, new OAuthError('invalid_request', 'the body must be application/x-www-form-urlencoded', 'json'));
+    const res = await tokenEndpoint(deps, req.headers.authorization, req.body);
+    return sendNoStoreJson(reply, 200, res);
+  });
+}

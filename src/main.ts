@@ -1,0 +1,52 @@
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config/config.js';
+import { FixturesError } from './fixtures/load-fixtures.js';
+import { ClientsFileError } from './clients/load-clients-file.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`ansattporten: configuration error: ${e.message}`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  let built;
+  try {
+    built = await buildApp(config, { logger: { level: config.logging.level } });
+  } catch (e) {
+    if (e instanceof FixturesError || e instanceof ClientsFileError || e instanceof ConfigError) {
+      console.error(`ansattporten: ${e.message}`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const { app } = built;
+  await app.listen({ port: config.port, host: process.env.HOST ?? '0.0.0.0' });
+  const lines = [
+    `Ansattporten (independent implementation) is running${config.production ? ' in production mode' : ''}`,
+    `  issuer:    ${config.issuer}`,
+    `  discovery: ${config.issuer}/.well-known/openid-configuration`,
+  ];
+  if (config.demoEnabled) lines.push(`  demo:      ${config.issuer}/demo`);
+  lines.push(`  data:      ${config.dataDir}`);
+  console.log(lines.join('\n'));
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    console.log(`ansattporten: ${signal} received, finishing requests in flight`);
+    const timer = setTimeout(() => process.exit(1), 10_000);
+    timer.unref();
+    await app.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+void main();

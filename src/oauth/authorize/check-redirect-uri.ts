@@ -1,0 +1,15 @@
+import { OAuthError } from '../../core/oauth-error.js';
+import type { Check } from './authorization-request.js';
+
+/** §5.2 step 2: redirect_uri must equal a registered one exactly; otherwise an error page. */
+export const checkRedirectUri: Check = (ctx) => {
+  const where = ctx.mode === 'par' ? 'json' : 'page';
+  if (ctx.params.isRepeated('redirect_uri')) throw new OAuthError('invalid_request', 'redirect_uri is repeated', where);
+  const uri = ctx.params.get('redirect_uri');
+  if (!uri) throw new OAuthError('invalid_request', 'redirect_uri is missing', where);
+  if (!ctx.client!.redirect_uris.includes(uri)) throw new OAuthError('invalid_request', 'redirect_uri is not registered for this client', where);
+  ctx.redirectUri = uri;
+  ctx.req.redirectUri = uri;
+  const state = ctx.params.isRepeated('state') ? undefined : ctx.params.get('state');
+  if (state !== undefined) ctx.state = state;
+};

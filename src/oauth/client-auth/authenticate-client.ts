@@ -1,0 +1,40 @@
+import type { ClientRegistry } from '../../clients/client-registry.js';
+import type { Params } from '../../core/params.js';
+import type { EphemeralStore } from '../../store/ports.js';
+import { invalidClient, type AuthenticatedClient } from './client-auth-types.js';
+import { presentedCredentials } from './presented-credentials.js';
+import { checkClientSecret } from './verify-client-secret.js';
+import { checkPrivateKeyJwt } from './verify-private-key-jwt.js';
+
+export interface ClientAuthDeps {
+  registry: ClientRegistry;
+  replay: EphemeralStore;
+  issuer: string;
+  now: () => number; // ms
+}
+
+/**
+ * Authenticates the client at the token, PAR, revocation and introspection endpoints with the
+ * one method it registered; any other method is refused (spec §7.1).
+ */
+export async function authenticateClient(deps: ClientAuthDeps, authorization: string | undefined, body: Params): Promise<AuthenticatedClient> {
+  const cred = presentedCredentials(authorization, body);
+  const stored = await deps.registry.getActive(cred.clientId);
+  if (!stored) throw invalidClient('unknown or inactive client');
+  const registered = stored.client.token_endpoint_auth_method;
+  if (cred.method !== registered) {
+    throw invalidClient(`the client must authenticate with ${registered}, not ${cred.method}`);
+  }
+  switch (cred.method) {
+    case 'client_secret_basic':
+    case 'client_secret_post':
+      checkClientSecret(stored, cred.secret, deps.now());
+      break;
+    case 'private_key_jwt':
+      await checkPrivateKeyJwt(stored, cred.assertion!, { issuer: deps.issuer, nowS: Math.floor(deps.now() / 1000), replay: deps.replay });
+      break;
+    case 'none':
+      break;
+  }
+  return { client: stored.client, method: cred.method };
+}

@@ -1,0 +1,13 @@
+import type { Client, TokenEndpointAuthMethod } from '../../clients/client-types.js';
+import { OAuthError } from '../../core/oauth-error.js';
+
+export interface AuthenticatedClient {
+  client: Client;
+  /** Recorded as `client_amr` in access tokens (spec §7.4). */
+  method: TokenEndpointAuthMethod;
+}
+
+/** invalid_client: 401 with a WWW-Authenticate challenge (RFC 6749 §5.2). */
+export function invalidClient(description: string): OAuthError {
+  return new OAuthError('invalid_client', description, 'json', 401, { 'WWW-Authenticate': 'Basic realm="ansattporten", charset="UTF-8"' });
+}

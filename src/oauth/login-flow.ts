@@ -1,0 +1,57 @@
+import { randomId, safeEqual, sha256b64url } from '../core/random.js';
+import { OAuthError } from '../core/oauth-error.js';
+import type { EphemeralStore } from '../store/ports.js';
+import type { Party } from '../representation/authorisation-source.js';
+import type { ClientContext } from '../session/browser-session.js';
+import type { AuthorizationRequest } from './authorize/authorization-request.js';
+
+/** A login in progress between /authorize and the response to the client. */
+export interface LoginFlow {
+  id: string;
+  csrf: string;
+  /** Hash of the browser cookie that started the flow: the flow only continues in that browser. */
+  browser: string;
+  request: AuthorizationRequest;
+  /** Language the user picked on our pages during this flow. */
+  pickedLocale?: string;
+  /** Set once the user has authenticated (or an existing context was reused). */
+  context?: ClientContext;
+  reused?: boolean;
+  /** Organisations offered by the picker. */
+  parties?: Party[];
+}
+
+const NS = 'flow';
+
+export class LoginFlows {
+  constructor(private readonly store: EphemeralStore, private readonly ttlSeconds: number) {}
+
+  async create(request: AuthorizationRequest, browserCookie: string, extra: Partial<LoginFlow> = {}): Promise<LoginFlow> {
+    const flow: LoginFlow = { id: randomId(18), csrf: randomId(24), browser: sha256b64url(browserCookie), request, ...extra };
+    await this.save(flow);
+    return flow;
+  }
+
+  async save(flow: LoginFlow): Promise<void> {
+    await this.store.put(NS, flow.id, flow, this.ttlSeconds);
+  }
+
+  /**
+   * The flow named by a page or form, if it belongs to this browser. With `csrf`, the posted token
+   * must match too (every form carries it). Anything else is an error page: the redirect target of
+   * an unknown flow cannot be trusted.
+   */
+  async load(flowId: string | undefined, browserCookie: string | undefined, csrf?: string | null): Promise<LoginFlow> {
+    if (!flowId || !/^[A-Za-z0-9_-]{1,64}$/.test(flowId)) throw new OAuthError('invalid_request', 'flow_missing', 'page');
+    const flow = await this.store.get<LoginFlow>(NS, flowId);
+    if (!flow) throw new OAuthError('invalid_request', 'flow_expired', 'page');
+    if (!browserCookie || !safeEqual(sha256b64url(browserCookie), flow.browser)) throw new OAuthError('invalid_request', 'flow_other_browser', 'page', 403);
+    if (csrf !== undefined && (csrf === null || !safeEqual(csrf, flow.csrf))) throw new OAuthError('invalid_request', 'csrf', 'page', 403);
+    return flow;
+  }
+
+  /** Ends the flow; of two concurrent posts only one proceeds. */
+  async finish(flowId: string): Promise<boolean> {
+    return (await this.store.take<LoginFlow>(NS, flowId)) !== undefined;
+  }
+}

@@ -1,0 +1,78 @@
+import { OAuthError } from '../../core/oauth-error.js';
+import { randomId } from '../../core/random.js';
+import type { Params } from '../../core/params.js';
+import type { EphemeralStore, Grant } from '../../store/ports.js';
+import { pairwiseSubject } from '../../tokens/pairwise-subject.js';
+import { grantOfUsedCode, markCodeUsed, takeCode } from '../authorization-code.js';
+import type { AuthenticatedClient } from '../client-auth/client-auth-types.js';
+import { issueAccessToken, issueIdToken, issueRefreshToken, type IssueDeps, type TokenResponse } from './issue-tokens.js';
+import { isValidVerifier, verifyS256 } from './pkce.js';
+
+export interface CodeGrantDeps extends IssueDeps {
+  ephemeral: EphemeralStore;
+  pairwiseSalt: string;
+}
+
+const invalidGrant = (d: string) => new OAuthError('invalid_grant', d, 'json');
+
+/** grant_type=authorization_code (spec §7.2): single use, bound to client, redirect_uri and PKCE. */
+export async function authorizationCodeGrant(deps: CodeGrantDeps, auth: AuthenticatedClient, body: Params): Promise<TokenResponse> {
+  const code = body.get('code');
+  if (!code) throw new OAuthError('invalid_request', 'code is missing', 'json');
+  const redirectUri = body.get('redirect_uri');
+  if (!redirectUri) throw new OAuthError('invalid_request', 'redirect_uri is missing', 'json');
+  const verifier = body.get('code_verifier');
+  if (verifier !== undefined && !isValidVerifier(verifier)) throw new OAuthError('invalid_request', 'code_verifier must be 43-128 characters of [A-Za-z0-9-._~]', 'json');
+
+  const rec = await takeCode(deps.ephemeral, code);
+  if (!rec) {
+    // A code presented again: revoke what its first redemption issued (RFC 6749 §4.1.2).
+    const grantId = await grantOfUsedCode(deps.ephemeral, code);
+    if (grantId) await deps.grants.revokeGrant(grantId);
+    throw invalidGrant('the code is invalid, expired or already used');
+  }
+  if (rec.clientId !== auth.client.client_id) throw invalidGrant('the code was issued to another client');
+  if (rec.redirectUri !== redirectUri) throw invalidGrant('redirect_uri does not match the authorization request');
+  if (rec.codeChallenge !== undefined) {
+    if (verifier === undefined) throw invalidGrant('code_verifier is required');
+    if (!verifyS256(verifier, rec.codeChallenge)) throw invalidGrant('code_verifier does not match code_challenge');
+  } else if (verifier !== undefined) {
+    throw invalidGrant('code_verifier given but the authorization request had no code_challenge');
+  }
+
+  const client = auth.client;
+  const now = deps.now();
+  const ctx = rec.context;
+  const grant: Grant = {
+    id: randomId(16),
+    clientId: client.client_id,
+    sub: pairwiseSubject(deps.pairwiseSalt, client.client_id, ctx.subjectRef),
+    pid: ctx.pid,
+    scope: rec.scope,
+    acr: ctx.acr,
+    amr: ctx.amr,
+    authTime: ctx.authTime,
+    sid: rec.sid,
+    locale: ctx.locale,
+    claims: ctx.claims,
+    authorizationDetails: rec.authorizationDetails,
+    resource: rec.resource,
+    clientAmr: auth.method,
+    createdAt: now,
+    expiresAt: now + client.authorization_lifetime * 1000,
+    revoked: false,
+  };
+  await deps.grants.createGrant(grant);
+  await markCodeUsed(deps.ephemeral, code, grant.id, client.authorization_lifetime);
+
+  const at = await issueAccessToken(deps, client, grant);
+  const res: TokenResponse = { access_token: at.token, token_type: 'Bearer', expires_in: at.expiresIn, scope: grant.scope };
+  if (grant.scope.split(' ').includes('openid')) res.id_token = await issueIdToken(deps, client, grant, rec.nonce);
+  if (client.grant_types.includes('refresh_token')) {
+    const rt = await issueRefreshToken(deps, client, grant);
+    res.refresh_token = rt.token;
+    res.refresh_token_expires_in = rt.expiresIn;
+  }
+  if (grant.authorizationDetails) res.authorization_details = grant.authorizationDetails;
+  return res;
+}

@@ -1,0 +1,50 @@
+import type { Client } from '../../clients/client-types.js';
+import { randomId, sha256b64url } from '../../core/random.js';
+import type { Grant, GrantStore } from '../../store/ports.js';
+import type { SigningKeys } from '../../tokens/signing-keys.js';
+import { accessTokenClaims, idTokenClaims } from '../../tokens/token-claims.js';
+
+export interface IssueDeps {
+  issuer: string;
+  keys: SigningKeys;
+  grants: GrantStore;
+  idTokenLifetime: number;
+  now: () => number; // ms
+}
+
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  id_token?: string;
+  refresh_token?: string;
+  refresh_token_expires_in?: number;
+  scope: string;
+  authorization_details?: unknown[];
+}
+
+/** Short opaque ids like Digdir's (11 base64url characters ≈ 66 bits). */
+const jti = () => randomId(8).slice(0, 11);
+
+export async function issueAccessToken(deps: IssueDeps, client: Client, grant: Grant): Promise<{ token: string; expiresIn: number }> {
+  const iat = Math.floor(deps.now() / 1000);
+  // Never outlive the grant.
+  const lifetime = Math.max(1, Math.min(client.access_token_lifetime, Math.floor((grant.expiresAt - deps.now()) / 1000)));
+  const id = jti();
+  const token = await deps.keys.sign(accessTokenClaims({ issuer: deps.issuer, client, grant, iat, lifetime, jti: id }), 'at+jwt');
+  await deps.grants.putAccessToken(id, grant.id, (iat + lifetime) * 1000);
+  return { token, expiresIn: lifetime };
+}
+
+export async function issueIdToken(deps: IssueDeps, client: Client, grant: Grant, nonce: string | undefined): Promise<string> {
+  const iat = Math.floor(deps.now() / 1000);
+  return deps.keys.sign(idTokenClaims({ issuer: deps.issuer, client, grant, nonce, iat, lifetime: deps.idTokenLifetime, jti: jti() }), 'JWT');
+}
+
+/** A new opaque refresh token, stored as a hash; idle window capped by the grant's absolute end. */
+export async function issueRefreshToken(deps: IssueDeps, client: Client, grant: Grant): Promise<{ token: string; expiresIn: number }> {
+  const token = randomId(32);
+  const expiresAt = Math.min(deps.now() + client.refresh_token_lifetime * 1000, grant.expiresAt);
+  await deps.grants.putRefreshToken(sha256b64url(token), { grantId: grant.id, expiresAt, used: false });
+  return { token, expiresIn: Math.max(0, Math.floor((expiresAt - deps.now()) / 1000)) };
+}

@@ -1,0 +1,57 @@
+import { OAuthError } from '../../core/oauth-error.js';
+import { sha256b64url } from '../../core/random.js';
+import type { Params } from '../../core/params.js';
+import type { AuthenticatedClient } from '../client-auth/client-auth-types.js';
+import { issueAccessToken, issueRefreshToken, type IssueDeps, type TokenResponse } from './issue-tokens.js';
+
+const invalidGrant = (d: string) => new OAuthError('invalid_grant', d, 'json');
+
+/**
+ * grant_type=refresh_token (spec §7.3). ONETIME rotates on every use and a reused token revokes
+ * the whole grant (the token family); REUSE keeps the token and slides its idle window.
+ * refresh_token_lifetime is the idle window, authorization_lifetime the absolute limit.
+ */
+export async function refreshTokenGrant(deps: IssueDeps, auth: AuthenticatedClient, body: Params): Promise<TokenResponse> {
+  const token = body.get('refresh_token');
+  if (!token) throw new OAuthError('invalid_request', 'refresh_token is missing', 'json');
+  if (token.length > 200) throw invalidGrant('the refresh token is invalid');
+  const hash = sha256b64url(token);
+  const rec = await deps.grants.getRefreshToken(hash);
+  if (!rec) throw invalidGrant('the refresh token is invalid');
+  const grant = await deps.grants.getGrant(rec.grantId);
+  const now = deps.now();
+  if (!grant || grant.clientId !== auth.client.client_id) throw invalidGrant('the refresh token is invalid');
+  if (grant.revoked) throw invalidGrant('the grant has been revoked');
+  if (grant.expiresAt <= now) throw invalidGrant('the grant has expired (authorization_lifetime)');
+  if (rec.expiresAt <= now) throw invalidGrant('the refresh token has expired');
+
+  const client = auth.client;
+  if (!client.grant_types.includes('refresh_token')) throw new OAuthError('unauthorized_client', 'the client is not registered for refresh_token', 'json');
+  const requested = body.get('scope');
+  if (requested !== undefined) {
+    const granted = grant.scope.split(' ');
+    const bad = requested.split(' ').filter((s) => s && !granted.includes(s));
+    if (bad.length > 0) throw new OAuthError('invalid_scope', `scope exceeds the original grant: ${bad.join(' ')}`, 'json');
+  }
+
+  let refresh: { token: string; expiresIn: number };
+  if (client.refresh_token_usage === 'ONETIME' || rec.used) {
+    const first = await deps.grants.markRefreshTokenUsed(hash);
+    if (!first) {
+      await deps.grants.revokeGrant(grant.id);
+      throw invalidGrant('the refresh token has already been used; the grant is revoked');
+    }
+    refresh = await issueRefreshToken(deps, client, grant);
+  } else {
+    const expiresAt = Math.min(now + client.refresh_token_lifetime * 1000, grant.expiresAt);
+    await deps.grants.touchRefreshToken(hash, expiresAt);
+    refresh = { token, expiresIn: Math.floor((expiresAt - now) / 1000) };
+  }
+  const at = await issueAccessToken(deps, client, grant);
+  const res: TokenResponse = {
+    access_token: at.token, token_type: 'Bearer', expires_in: at.expiresIn,
+    refresh_token: refresh.token, refresh_token_expires_in: refresh.expiresIn, scope: grant.scope,
+  };
+  if (grant.authorizationDetails) res.authorization_details = grant.authorizationDetails;
+  return res;
+}

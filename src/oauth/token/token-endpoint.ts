@@ -1,0 +1,25 @@
+import { OAuthError } from '../../core/oauth-error.js';
+import type { Params } from '../../core/params.js';
+import { authenticateClient, type ClientAuthDeps } from '../client-auth/authenticate-client.js';
+import { authorizationCodeGrant, type CodeGrantDeps } from './authorization-code-grant.js';
+import { refreshTokenGrant } from './refresh-token-grant.js';
+import type { TokenResponse } from './issue-tokens.js';
+
+/** POST /token: authenticate the client with its registered method, then run the grant. */
+export async function tokenEndpoint(deps: CodeGrantDeps & ClientAuthDeps, authorization: string | undefined, body: Params): Promise<TokenResponse> {
+  const repeated = body.repeated();
+  if (repeated.length > 0) throw new OAuthError('invalid_request', `repeated parameter: ${repeated.join(', ')}`, 'json');
+  const grantType = body.get('grant_type');
+  if (!grantType) throw new OAuthError('invalid_request', 'grant_type is missing', 'json');
+  const auth = await authenticateClient(deps, authorization, body);
+  switch (grantType) {
+    case 'authorization_code':
+      if (!auth.client.grant_types.includes('authorization_code')) throw new OAuthError('unauthorized_client', 'the client is not registered for authorization_code', 'json');
+      return authorizationCodeGrant(deps, auth, body);
+    case 'refresh_token':
+      if (!auth.client.grant_types.includes('refresh_token')) throw new OAuthError('unauthorized_client', 'the client is not registered for refresh_token', 'json');
+      return refreshTokenGrant(deps, auth, body);
+    default:
+      throw new OAuthError('unsupported_grant_type', 'supported grant types: authorization_code, refresh_token', 'json');
+  }
+}

@@ -1,0 +1,116 @@
+import { join } from 'node:path';
+import { systemClock, type Clock } from './core/clock.js';
+import { randomId } from './core/random.js';
+import type { Config } from './config/config.js';
+import { ClientRegistry } from './clients/client-registry.js';
+import type { Client } from './clients/client-types.js';
+import { loadClientsFile } from './clients/load-clients-file.js';
+import { validateClientInput } from './clients/validate-client.js';
+import { TESTID, type EidDescriptor } from './eid/eid.js';
+import type { Fixtures } from './fixtures/fixture-types.js';
+import { loadFixturesFile } from './fixtures/load-fixtures.js';
+import type { Acr } from './oauth/authorize/authorization-request.js';
+import { AltinnAuthorisationSource } from './representation/altinn-source.js';
+import type { AuthorisationSource } from './representation/authorisation-source.js';
+import { FixtureAuthorisationSource } from './representation/fixture-source.js';
+import { SessionService } from './session/session-service.js';
+import type { Stores } from './store/ports.js';
+import { createSqliteStores } from './store/sqlite/sqlite-store.js';
+import { SigningKeys } from './tokens/signing-keys.js';
+
+export const DEMO_CLIENT_ID = 'demo-client';
+
+/** Everything the HTTP layer needs, built once at start (the composition root). */
+export interface Services {
+  config: Config;
+  clock: Clock;
+  stores: Stores;
+  keys: SigningKeys;
+  registry: ClientRegistry;
+  sessions: SessionService;
+  fixtures: Fixtures;
+  source: AuthorisationSource;
+  resourceNames: { resourceName(id: string): string | undefined };
+  eids: EidDescriptor[];
+  supportedAcr: Set<Acr>;
+  pairwiseSalt: string;
+  demoSecret?: string;
+  cookieNames: { session: string; browser: string; lang: string };
+}
+
+export interface ServiceOptions {
+  clock?: Clock;
+  stores?: Stores;
+}
+
+export async function createServices(config: Config, opts: ServiceOptions = {}): Promise<Services> {
+  const clock = opts.clock ?? systemClock;
+  const stores = opts.stores ?? createSqliteStores(join(config.dataDir, 'ansattporten.sqlite'), clock);
+  const fixtures = loadFixturesFile(config.fixturesFile);
+
+  const keys = new SigningKeys(stores.keys, clock);
+  await keys.init();
+  const pairwiseSalt = await stores.keys.getOrCreateSecret('pairwise_salt', () => randomId(32));
+  const registry = new ClientRegistry(stores.clients, clock);
+
+  if (config.clientsFile) {
+    for (const { client, client_secret } of loadClientsFile(config.clientsFile, { production: config.production, now: clock.now() })) {
+      await registry.put(client, client_secret);
+    }
+  }
+  let demoSecret: string | undefined;
+  if (config.demoEnabled) {
+    demoSecret = await stores.keys.getOrCreateSecret('demo_client_secret', () => randomId(32));
+    await registry.put(demoClient(config, clock.now()), demoSecret);
+  }
+
+  const fixtureSource = new FixtureAuthorisationSource(fixtures);
+  let source: AuthorisationSource = fixtureSource;
+  const as = config.authorization_source;
+  if (as.type === 'altinn') {
+    source = new AltinnAuthorisationSource({
+      baseUrl: as.base_url, timeoutMs: as.timeout_ms, headers: as.headers,
+      resourceNames: (id) => fixtureSource.resourceName(id),
+    });
+  }
+
+  const eids: EidDescriptor[] = [];
+  if (config.testidEnabled) eids.push(TESTID);
+  const supportedAcr = new Set<Acr>(eids.flatMap((e) => e.acr));
+
+  const prefix = config.secureCookies ? '__Host-' : '';
+  return {
+    config, clock, stores, keys, registry, fixtures, source, resourceNames: fixtureSource, eids, supportedAcr, pairwiseSalt, demoSecret,
+    sessions: new SessionService(stores.ephemeral, clock, {
+      absoluteMs: config.session.absolute_minutes * 60_000,
+      idleMs: config.session.idle_minutes * 60_000,
+    }),
+    cookieNames: {
+      session: `${prefix}${config.session.cookie_name}`,
+      browser: `${prefix}ansattporten_browser`,
+      lang: `${prefix}ansattporten_lang`,
+    },
+  };
+}
+
+/** The built-in demo client, registered on every start outside production. */
+export function demoClient(config: Config, now: number): Client {
+  const res = validateClientInput({
+    client_id: DEMO_CLIENT_ID,
+    client_name: 'Ansattporten demo client',
+    description: 'Built-in demo client: performs a real login and shows the tokens.',
+    client_orgno: '310900001',
+    integration_type: 'ansattporten',
+    application_type: 'web',
+    token_endpoint_auth_method: 'client_secret_basic',
+    grant_types: ['authorization_code', 'refresh_token'],
+    scopes: ['openid', 'profile'],
+    redirect_uris: [`${config.issuer}/demo/callback`],
+    post_logout_redirect_uris: [`${config.issuer}/demo`],
+    frontchannel_logout_uri: `${config.issuer}/demo/frontchannel-logout`,
+    frontchannel_logout_session_required: true,
+    access_token_lifetime: 600,
+  }, { production: config.production, now });
+  if (!res.ok) throw new Error(`demo client invalid: ${JSON.stringify(res.errors)}`);
+  return res.client;
+}

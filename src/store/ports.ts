@@ -1,0 +1,101 @@
+import type { StoredClient } from '../clients/client-types.js';
+
+/**
+ * Short-lived state with native expiry: browser sessions, authorization requests in progress,
+ * PAR request URIs, codes, replay caches. Values are JSON-serialisable.
+ * Every operation that decides "first one wins" is atomic.
+ */
+export interface EphemeralStore {
+  put(ns: string, key: string, value: unknown, ttlSeconds: number): Promise<void>;
+  get<T>(ns: string, key: string): Promise<T | undefined>;
+  /** Atomically read and delete: of two concurrent callers, at most one gets the value. */
+  take<T>(ns: string, key: string): Promise<T | undefined>;
+  /** Store only if absent (or expired). True when this call stored it. */
+  add(ns: string, key: string, value: unknown, ttlSeconds: number): Promise<boolean>;
+  delete(ns: string, key: string): Promise<void>;
+}
+
+export interface SigningKeyRecord {
+  kid: string;
+  alg: 'RS256';
+  /** Private JWK (JSON). */
+  privateJwk: Record<string, unknown>;
+  publicJwk: Record<string, unknown>;
+  /** next: published, not yet used; current: signs; retired: published until retireUntil. */
+  state: 'next' | 'current' | 'retired';
+  createdAt: number;
+  activatedAt?: number;
+  /** Retired keys stay published until this time (ms), then they are dropped. */
+  publishUntil?: number;
+}
+
+export interface KeyStore {
+  listSigningKeys(): Promise<SigningKeyRecord[]>;
+  /** Insert if no key with this kid exists. */
+  insertSigningKey(key: SigningKeyRecord): Promise<void>;
+  updateSigningKey(kid: string, patch: Partial<Pick<SigningKeyRecord, 'state' | 'activatedAt' | 'publishUntil'>>): Promise<void>;
+  deleteSigningKey(kid: string): Promise<void>;
+  /** A named secret generated once per deployment (e.g. the pairwise subject salt). */
+  getOrCreateSecret(name: string, create: () => string): Promise<string>;
+}
+
+export interface ClientStore {
+  getClient(clientId: string): Promise<StoredClient | undefined>;
+  listClients(opts?: { includeInactive?: boolean; orgno?: string }): Promise<StoredClient[]>;
+  /** Insert or replace. */
+  putClient(client: StoredClient): Promise<void>;
+}
+
+/** A grant: what one successful authorization produced; tokens hang off it. */
+export interface Grant {
+  id: string;
+  clientId: string;
+  sub: string;
+  pid?: string;
+  scope: string;
+  acr: string;
+  amr: string[];
+  authTime: number; // seconds
+  sid: string;
+  locale: string;
+  claims: Record<string, unknown>; // extra id_token/userinfo claims (names, email, groups)
+  authorizationDetails?: unknown[];
+  resource?: string;
+  clientAmr: string;
+  createdAt: number; // ms
+  expiresAt: number; // ms, absolute (authorization_lifetime)
+  revoked: boolean;
+}
+
+export interface RefreshTokenRecord {
+  grantId: string;
+  /** Idle expiry in ms; REUSE tokens slide it on use. */
+  expiresAt: number;
+  used: boolean;
+}
+
+export interface GrantStore {
+  createGrant(grant: Grant): Promise<void>;
+  getGrant(id: string): Promise<Grant | undefined>;
+  revokeGrant(id: string): Promise<void>;
+  /** Revoke the grants of a browser session whose scopes are only openid/profile (logout). Returns ids. */
+  revokeGrantsForLogout(sid: string): Promise<string[]>;
+  putRefreshToken(hash: string, rec: RefreshTokenRecord): Promise<void>;
+  getRefreshToken(hash: string): Promise<RefreshTokenRecord | undefined>;
+  /** Atomically mark a refresh token used. True for the first caller only (ONETIME rotation). */
+  markRefreshTokenUsed(hash: string): Promise<boolean>;
+  touchRefreshToken(hash: string, expiresAt: number): Promise<void>;
+  /** Access tokens are JWTs; their jti maps to a grant so they can be revoked and introspected. */
+  putAccessToken(jti: string, grantId: string, expiresAt: number): Promise<void>;
+  getAccessTokenGrant(jti: string): Promise<string | undefined>;
+}
+
+export interface Stores {
+  ephemeral: EphemeralStore;
+  keys: KeyStore;
+  clients: ClientStore;
+  grants: GrantStore;
+  /** Readiness probe. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

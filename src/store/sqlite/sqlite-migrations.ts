@@ -1,0 +1,18 @@
+/** Versioned schema migrations for the embedded store; applied in order, each exactly once. */
+export const SQLITE_MIGRATIONS: string[] = [
+  `
+  CREATE TABLE ephemeral (ns TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (ns, key)) WITHOUT ROWID;
+  CREATE INDEX ephemeral_expiry ON ephemeral (expires_at);
+  CREATE TABLE signing_keys (kid TEXT PRIMARY KEY, alg TEXT NOT NULL, private_jwk TEXT NOT NULL, public_jwk TEXT NOT NULL,
+    state TEXT NOT NULL, created_at INTEGER NOT NULL, activated_at INTEGER, publish_until INTEGER);
+  CREATE TABLE secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE clients (client_id TEXT PRIMARY KEY, data TEXT NOT NULL);
+  CREATE TABLE grants (id TEXT PRIMARY KEY, client_id TEXT NOT NULL, sid TEXT NOT NULL, scope TEXT NOT NULL, data TEXT NOT NULL,
+    expires_at INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
+  CREATE INDEX grants_sid ON grants (sid);
+  CREATE TABLE refresh_tokens (hash TEXT PRIMARY KEY, grant_id TEXT NOT NULL, expires_at INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0);
+  CREATE INDEX refresh_tokens_grant ON refresh_tokens (grant_id);
+  CREATE TABLE access_tokens (jti TEXT PRIMARY KEY, grant_id TEXT NOT NULL, expires_at INTEGER NOT NULL);
+  CREATE INDEX access_tokens_expiry ON access_tokens (expires_at);
+  `,
+];

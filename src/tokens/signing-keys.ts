@@ -1,0 +1,79 @@
+import { exportJWK, generateKeyPair, importJWK, calculateJwkThumbprint, SignJWT, type JWK, type JWTPayload } from 'jose';
+import type { Clock } from '../core/clock.js';
+import type { KeyStore, SigningKeyRecord } from '../store/ports.js';
+
+type CryptoKeyLike = Awaited<ReturnType<typeof importJWK>>;
+
+export async function generateSigningKey(clock: Clock, state: SigningKeyRecord['state']): Promise<SigningKeyRecord> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
+  const publicJwk = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(publicJwk);
+  const now = clock.now();
+  return {
+    kid,
+    alg: 'RS256',
+    privateJwk: { ...(await exportJWK(privateKey)), kid, alg: 'RS256', use: 'sig' } as Record<string, unknown>,
+    publicJwk: { ...publicJwk, kid, alg: 'RS256', use: 'sig' } as Record<string, unknown>,
+    state,
+    createdAt: now,
+    activatedAt: state === 'current' ? now : undefined,
+  };
+}
+
+/**
+ * The provider's RS256 signing keys: one current key signs; `next` and recently `retired` keys are
+ * published in the JWKS too, so clients that cache the JWKS never meet an unknown kid.
+ */
+export class SigningKeys {
+  private current?: { kid: string; key: CryptoKeyLike };
+  private jwksJson = '{"keys":[]}';
+  private verifyKeys = new Map<string, CryptoKeyLike>();
+
+  constructor(private readonly store: KeyStore, private readonly clock: Clock) {}
+
+  /** Loads keys from the store, creating the first key when there is none. */
+  async init(): Promise<void> {
+    let keys = await this.store.listSigningKeys();
+    if (!keys.some((k) => k.state === 'current')) {
+      await this.store.insertSigningKey(await generateSigningKey(this.clock, 'current'));
+      keys = await this.store.listSigningKeys();
+    }
+    await this.load(keys);
+  }
+
+  async reload(): Promise<void> {
+    await this.load(await this.store.listSigningKeys());
+  }
+
+  private async load(keys: SigningKeyRecord[]): Promise<void> {
+    const now = this.clock.now();
+    const published = keys.filter((k) => k.state !== 'retired' || (k.publishUntil ?? 0) > now);
+    // Of several current keys (two instances started at once), the oldest wins everywhere.
+    const current = keys.filter((k) => k.state === 'current').sort((a, b) => a.createdAt - b.createdAt || a.kid.localeCompare(b.kid))[0];
+    if (!current) throw new Error('no current signing key');
+    this.current = { kid: current.kid, key: await importJWK(current.privateJwk as JWK, 'RS256') };
+    const verify = new Map<string, CryptoKeyLike>();
+    for (const k of published) verify.set(k.kid, await importJWK(k.publicJwk as JWK, 'RS256'));
+    this.verifyKeys = verify;
+    this.jwksJson = JSON.stringify({ keys: published.map((k) => k.publicJwk) });
+  }
+
+  get currentKid(): string {
+    if (!this.current) throw new Error('signing keys not initialised');
+    return this.current.kid;
+  }
+
+  /** The published JWKS document, serialised once per key change. */
+  jwks(): string {
+    return this.jwksJson;
+  }
+
+  verificationKey(kid: string): CryptoKeyLike | undefined {
+    return this.verifyKeys.get(kid);
+  }
+
+  async sign(payload: JWTPayload, typ: string = 'JWT'): Promise<string> {
+    if (!this.current) throw new Error('signing keys not initialised');
+    return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: this.current.kid, typ }).sign(this.current.key);
+  }
+}
