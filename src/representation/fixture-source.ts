@@ -1,0 +1,124 @@
+/**
+ * An AuthorisationSource over the synthetic world of a test deployment (`Fixtures`): the stand-in
+ * for Altinn Authorization (altinn:resource / altinn:service) and for the Digdir customer
+ * database + Virksomhetsbroen rules (orgno) of spec §9.2, §9.8.
+ */
+import type { EmployerRule, FixtureOrganization, Fixtures } from '../fixtures/fixture-types.js';
+import {
+  grantFor,
+  matchesOrganizationForm,
+  type AuthorisationSource,
+  type Party,
+  type PartyGrant,
+  type PartyQuery,
+} from './authorisation-source.js';
+import { RAR_TYPE_ORGNO, type NormalisedRar } from './rar-types.js';
+
+export class FixtureAuthorisationSource implements AuthorisationSource {
+  private readonly names: Map<string, string>;
+
+  constructor(private readonly fixtures: Fixtures) {
+    this.names = new Map(fixtures.resources.map((r) => [r.id, r.name]));
+  }
+
+  /** Display name of a resource by bare id (`"2480:40"` for a legacy service); unknown → undefined. */
+  resourceName(id: string): string | undefined {
+    return this.names.get(id);
+  }
+
+  async listParties(query: PartyQuery): Promise<Party[]> {
+    if (query.rar.type === RAR_TYPE_ORGNO) return this.listEmployers(query);
+    if (query.pid === undefined) return [];
+    return this.listAltinnParties(query.pid, query.rar);
+  }
+
+  /**
+   * Altinn-style lookup. A right is held on `right.orgno`, and on that unit's sub-units only when
+   * `include_subunits` is true (a right on a main unit does not leak to its sub-units). For a
+   * legacy service the resource id is `"<serviceCode>:<edition>"` and the right's actions are its
+   * Altinn 2 Rights (Read, Write, ArchiveRead, …). Rights on organisations missing from
+   * `organizations` are ignored (nothing to show for them).
+   */
+  private listAltinnParties(pid: string, rar: NormalisedRar): Party[] {
+    const rights = this.fixtures.rights.filter((r) => r.pid === pid);
+    const parties: Party[] = [];
+    for (const org of this.fixtures.organizations) {
+      if (!matchesOrganizationForm(org, rar.organizationform)) continue;
+      const grants: PartyGrant[] = [];
+      for (const item of rar.items) {
+        if (org.deleted && !item.allowDeleted) continue;
+        const held = rights
+          .filter(
+            (r) =>
+              r.resource === item.resourceId &&
+              (r.orgno === org.orgno || (r.include_subunits === true && org.parent_orgno === r.orgno)),
+          )
+          .flatMap((r) => r.actions);
+        const grant = grantFor(item, held);
+        if (grant !== undefined) grants.push(grant);
+      }
+      if (grants.length > 0) parties.push(toParty(org, grants));
+    }
+    return parties;
+  }
+
+  /**
+   * Virksomhetsbroen rules (§9.8) for an e-mail identity. A rule matches by e-mail domain, Entra
+   * group object id or e-mail address (all case-insensitive). Its filter decides for which clients
+   * it grants the organisation: null = every client, allow = only the listed client ids, deny =
+   * every client but the listed ones. Rules are additive (one granting rule suffices; none takes
+   * access away). Service-specific `rights` come only from an allow rule naming this client.
+   * Rules apply to exactly the unit they name (no inheritance to sub-units); deleted organisations
+   * are never offered (the orgno model has no allow_deleted_organizations, §9.5).
+   * A national-ID login (pid only) has no e-mail identity and gets no organisations here.
+   */
+  private listEmployers(query: PartyQuery): Party[] {
+    const email = query.email?.trim().toLowerCase();
+    const groups = new Set((query.groups ?? []).map((g) => g.trim().toLowerCase()));
+    if ((email === undefined || email === '') && groups.size === 0) return [];
+    const domain = email !== undefined && email.includes('@') ? email.slice(email.lastIndexOf('@') + 1) : undefined;
+
+    const matches = (rule: EmployerRule): boolean => {
+      const m = rule.match;
+      if ('domain' in m) return domain !== undefined && m.domain.trim().toLowerCase() === domain;
+      if ('group' in m) return groups.has(m.group.trim().toLowerCase());
+      return email !== undefined && m.email.trim().toLowerCase() === email;
+    };
+
+    const granted = new Map<string, Set<string>>(); // orgno -> rights
+    for (const rule of this.fixtures.employer_rules) {
+      if (!matches(rule)) continue;
+      const f = rule.filter;
+      const allowed =
+        f === null ||
+        ('allow' in f && f.allow.includes(query.clientId)) ||
+        ('deny' in f && !f.deny.includes(query.clientId));
+      if (!allowed) continue;
+      const rights = granted.get(rule.orgno) ?? new Set<string>();
+      if (f !== null && 'allow' in f) for (const r of rule.rights ?? []) rights.add(r);
+      granted.set(rule.orgno, rights);
+    }
+
+    const parties: Party[] = [];
+    for (const org of this.fixtures.organizations) {
+      const rights = granted.get(org.orgno);
+      if (rights === undefined || org.deleted) continue;
+      if (!matchesOrganizationForm(org, query.rar.organizationform)) continue;
+      const party = toParty(org, []);
+      if (rights.size > 0) party.rights = [...rights];
+      parties.push(party);
+    }
+    return parties;
+  }
+}
+
+function toParty(org: FixtureOrganization, grants: PartyGrant[]): Party {
+  return {
+    orgno: org.orgno,
+    name: org.name,
+    unit_type: org.unit_type,
+    parent_orgno: org.parent_orgno,
+    deleted: org.deleted,
+    grants,
+  };
+}
