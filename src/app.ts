@@ -14,6 +14,8 @@ import { userinfoRoutes } from './http/routes/userinfo-routes.js';
 import { discoveryRoutes } from './http/routes/discovery-routes.js';
 import { opsRoutes } from './http/routes/ops-routes.js';
 import { demoRoutes } from './http/routes/demo-routes.js';
+import { logoutRoutes } from './http/routes/logout-routes.js';
+import { revocationIntrospectionRoutes } from './http/routes/revocation-introspection-routes.js';
 
 /** Endpoints called by clients' back ends or scripts: errors are OAuth JSON there, pages elsewhere. */
 const JSON_PATHS = /^\/(token|par|userinfo|jwks\.json|\.well-known|health|admin\/api|token\/revoke|token\/introspect)(\/|$|\?)/;
@@ -96,6 +98,8 @@ export async function buildApp(config: Config, opts: ServiceOptions & { logger?:
   loginRoutes(app, services, steps);
   tokenRoutes(app, services);
   userinfoRoutes(app, services);
+  logoutRoutes(app, services);
+  revocationIntrospectionRoutes(app, services);
   opsRoutes(app, services);
   if (config.demoEnabled) demoRoutes(app, services);
 

@@ -15,6 +15,11 @@ export function discoveryDocument(s: Services): Record<string, unknown> {
     token_endpoint: `${iss}/token`,
     userinfo_endpoint: `${iss}/userinfo`,
     jwks_uri: `${iss}/jwks.json`,
+    end_session_endpoint: `${login}/logout`,
+    revocation_endpoint: `${iss}/token/revoke`,
+    introspection_endpoint: `${iss}/token/introspect`,
+    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     scopes_supported: ['openid', 'profile'],
     response_types_supported: ['code'],
     response_modes_supported: ['query', 'form_post'],
@@ -34,6 +39,10 @@ export function discoveryDocument(s: Services): Record<string, unknown> {
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
     authorization_response_iss_parameter_supported: true,
+    frontchannel_logout_supported: true,
+    frontchannel_logout_session_supported: true,
+    backchannel_logout_supported: true,
+    backchannel_logout_session_supported: true,
     authorization_details_types_supported: [...RAR_TYPES],
   };
 }
