@@ -537,6 +537,9 @@ export function validateJwks(value: unknown, prefix: string, errors: FieldError[
         const pk = createPublicKey({ key: { kty: 'RSA', n: key.n as string, e: key.e as string }, format: 'jwk' });
         const bits = pk.asymmetricKeyDetails?.modulusLength ?? 0;
         if (bits < MIN_RSA_MODULUS_BITS) errors.push({ field: `${at}.n`, message: `RSA modulus must be at least ${MIN_RSA_MODULUS_BITS} bits (got ${bits})` });
+        const eHex = Buffer.from(key.e as string, 'base64url').toString('hex');
+        const exponent = eHex === '' ? 0n : BigInt(`0x${eHex}`);
+        if (exponent < 3n || exponent % 2n === 0n) errors.push({ field: `${at}.e`, message: 'must be an odd RSA public exponent of at least 3' });
       } catch {
         errors.push({ field: at, message: 'is not a valid RSA public key' });
       }

@@ -65,6 +65,10 @@ export interface Config extends Omit<ConfigFile, 'port' | 'issuer' | 'data_dir' 
   testidEnabled: boolean;
   demoEnabled: boolean;
   secureCookies: boolean;
+  /** PostgreSQL for durable state (clients, keys, grants, audit) when set. */
+  databaseUrl?: string;
+  /** Redis for short-lived state (sessions, flows, PAR, codes, replay caches) when set. */
+  redisUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -126,6 +130,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     testidEnabled: merged.testid.enabled ?? !production,
     demoEnabled: merged.demo.enabled ?? !production,
     secureCookies: issuer.startsWith('https://'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    redisUrl: env.REDIS_URL || undefined,
   };
 }
 
