@@ -104,6 +104,7 @@ export async function buildApp(config: Config, opts: ServiceOptions & { logger?:
   if (config.demoEnabled) demoRoutes(app, services);
 
   app.addHook('onClose', async () => {
+    services.stop();
     await services.stores.close();
   });
   return { app, services };

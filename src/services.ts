@@ -17,6 +17,7 @@ import { SessionService } from './session/session-service.js';
 import type { Stores } from './store/ports.js';
 import { createSqliteStores } from './store/sqlite/sqlite-store.js';
 import { SigningKeys } from './tokens/signing-keys.js';
+import { KeyRotation } from './tokens/key-rotation.js';
 
 export const DEMO_CLIENT_ID = 'demo-client';
 
@@ -26,6 +27,9 @@ export interface Services {
   clock: Clock;
   stores: Stores;
   keys: SigningKeys;
+  rotation: KeyRotation;
+  /** Stops the background timers (key checks). */
+  stop(): void;
   registry: ClientRegistry;
   sessions: SessionService;
   fixtures: Fixtures;
@@ -48,8 +52,22 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   const stores = opts.stores ?? createSqliteStores(join(config.dataDir, 'ansattporten.sqlite'), clock);
   const fixtures = loadFixturesFile(config.fixturesFile);
 
+  const rotation = new KeyRotation(stores.keys, clock, {
+    rotateAfterMs: config.keys.rotate_after_days * 24 * 3600_000,
+    publishAheadMs: config.keys.publish_ahead_hours * 3600_000,
+    keepRetiredMs: config.keys.keep_retired_hours * 3600_000,
+  });
+  await rotation.ensureKeys();
   const keys = new SigningKeys(stores.keys, clock);
   await keys.init();
+  // Every instance re-reads the shared keys, so a rotation made anywhere (another instance, the CLI) is seen here.
+  const keyTimer = setInterval(() => {
+    void (async () => {
+      if (await stores.ephemeral.add('lock', 'key-rotation', 1, Math.max(1, config.keys.check_interval_seconds - 1))) await rotation.maybeRotate();
+      await keys.reload();
+    })().catch((e) => console.error('ansattporten: key rotation check failed:', (e as Error).message));
+  }, config.keys.check_interval_seconds * 1000);
+  keyTimer.unref();
   const pairwiseSalt = await stores.keys.getOrCreateSecret('pairwise_salt', () => randomId(32));
   const registry = new ClientRegistry(stores.clients, clock);
 
@@ -80,7 +98,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
 
   const prefix = config.secureCookies ? '__Host-' : '';
   return {
-    config, clock, stores, keys, registry, fixtures, source, resourceNames: fixtureSource, eids, supportedAcr, pairwiseSalt, demoSecret,
+    config, clock, stores, keys, rotation, stop: () => clearInterval(keyTimer), registry, fixtures, source, resourceNames: fixtureSource, eids, supportedAcr, pairwiseSalt, demoSecret,
     sessions: new SessionService(stores.ephemeral, clock, {
       absoluteMs: config.session.absolute_minutes * 60_000,
       idleMs: config.session.idle_minutes * 60_000,

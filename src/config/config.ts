@@ -47,6 +47,16 @@ const ConfigFileSchema = z.strictObject({
       headers: z.record(z.string(), z.string()).default({}),
     }),
   ]).default({ type: 'fixtures' }),
+  keys: z.strictObject({
+    /** Scheduled signing-key rotation: a current key is replaced after this many days. */
+    rotate_after_days: z.number().min(1).max(3650).default(90),
+    /** The next key is published this long before it signs (the documented JWKS cache period). */
+    publish_ahead_hours: z.number().min(0).max(24 * 90).default(24),
+    /** Retired keys stay published this long (longer than any token lifetime). */
+    keep_retired_hours: z.number().min(1).max(24 * 365).default(48),
+    /** How often each instance re-reads the keys from the store and checks the schedule. */
+    check_interval_seconds: z.number().int().min(1).max(86_400).default(60),
+  }).prefault({}),
   logging: z.strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   }).prefault({}),

@@ -31,14 +31,9 @@ export class SigningKeys {
 
   constructor(private readonly store: KeyStore, private readonly clock: Clock) {}
 
-  /** Loads keys from the store, creating the first key when there is none. */
+  /** Loads keys from the store (the caller makes sure a current key exists: KeyRotation.ensureKeys). */
   async init(): Promise<void> {
-    let keys = await this.store.listSigningKeys();
-    if (!keys.some((k) => k.state === 'current')) {
-      await this.store.insertSigningKey(await generateSigningKey(this.clock, 'current'));
-      keys = await this.store.listSigningKeys();
-    }
-    await this.load(keys);
+    await this.load(await this.store.listSigningKeys());
   }
 
   async reload(): Promise<void> {

@@ -44,7 +44,8 @@ export async function issueIdToken(deps: IssueDeps, client: Client, grant: Grant
 /** A new opaque refresh token, stored as a hash; idle window capped by the grant's absolute end. */
 export async function issueRefreshToken(deps: IssueDeps, client: Client, grant: Grant): Promise<{ token: string; expiresIn: number }> {
   const token = randomId(32);
-  const expiresAt = Math.min(deps.now() + client.refresh_token_lifetime * 1000, grant.expiresAt);
+  const now = deps.now();
+  const expiresAt = Math.min(now + client.refresh_token_lifetime * 1000, grant.expiresAt);
   await deps.grants.putRefreshToken(sha256b64url(token), { grantId: grant.id, expiresAt, used: false });
-  return { token, expiresIn: Math.max(0, Math.floor((expiresAt - deps.now()) / 1000)) };
+  return { token, expiresIn: Math.max(0, Math.floor((expiresAt - now) / 1000)) };
 }
