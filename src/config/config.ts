@@ -140,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     testidEnabled: merged.testid.enabled ?? !production,
     demoEnabled: merged.demo.enabled ?? !production,
     secureCookies: issuer.startsWith('https://'),
+    logging: { level: (env.LOG_LEVEL as ConfigFile['logging']['level'] | undefined) ?? merged.logging.level },
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
   };

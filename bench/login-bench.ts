@@ -1,0 +1,99 @@
+/**
+ * Login benchmark: starts the provider as its own process, runs complete logins against it over
+ * loopback HTTP (authorize → eID selector → TestID → code → token), and reports the server's CPU
+ * time per login from /proc, next to the cost of the two RS256 signatures a login must make.
+ *
+ *   npm run bench            (defaults: 400 logins, 8 in parallel)
+ *   LOGINS=2000 CONCURRENCY=16 npm run bench
+ */
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateKeyPair, SignJWT } from 'jose';
+import { Browser, formFields, freePort } from '../test/e2e/harness.js';
+
+const LOGINS = Number(process.env.LOGINS ?? 400);
+const CONCURRENCY = Number(process.env.CONCURRENCY ?? 8);
+const CLK_TCK = 100;
+
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK; // utime + stime
+}
+
+async function signCostMs(): Promise<number> {
+  const { privateKey } = await generateKeyPair('RS256');
+  const n = 300;
+  for (let i = 0; i < 20; i++) await new SignJWT({ i }).setProtectedHeader({ alg: 'RS256' }).sign(privateKey);
+  const t = performance.now();
+  for (let i = 0; i < n; i++) await new SignJWT({ i, sub: 'x'.repeat(43) }).setProtectedHeader({ alg: 'RS256' }).sign(privateKey);
+  return (performance.now() - t) / n;
+}
+
+async function oneLogin(issuer: string): Promise<void> {
+  const b = new Browser(issuer);
+  const verifier = randomBytes(32).toString('base64url');
+  const params = new URLSearchParams({
+    client_id: 'bench', response_type: 'code', redirect_uri: 'https://bench.example.test/cb', scope: 'openid profile',
+    state: randomBytes(8).toString('hex'), nonce: randomBytes(8).toString('hex'),
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256',
+  });
+  const select = await b.go(`${issuer}/authorize?${params}`);
+  const testid = await b.go(`${issuer}/login/select`, { form: { ...formFields(select.html, '/login/select'), eid: 'testid' } });
+  const done = await b.go(`${issuer}/login/testid`, { form: { ...formFields(testid.html, '/login/testid'), pid: '15895010046', acr: 'substantial' } });
+  const code = new URL(done.location!).searchParams.get('code')!;
+  const res = await fetch(`${issuer}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('bench:bench-secret-bench-secret-bench-secret').toString('base64')}` },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: 'https://bench.example.test/cb', code_verifier: verifier }),
+  });
+  if (res.status !== 200) throw new Error(`token ${res.status}: ${await res.text()}`);
+  await res.arrayBuffer();
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'ap-bench-'));
+  const clients = join(dir, 'clients.json');
+  writeFileSync(clients, JSON.stringify([{
+    client_id: 'bench', client_name: 'Bench', client_orgno: '310900001', integration_type: 'ansattporten', application_type: 'web',
+    token_endpoint_auth_method: 'client_secret_basic', grant_types: ['authorization_code'], scopes: ['openid', 'profile'],
+    redirect_uris: ['https://bench.example.test/cb'], client_secret: 'bench-secret-bench-secret-bench-secret',
+  }]));
+  const port = await freePort();
+  const issuer = `http://localhost:${port}`;
+  const child = spawn(process.execPath, [...(process.env.CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.CPU_PROF] : []), '--import', 'tsx', 'src/main.ts'], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dir, CLIENTS_FILE: clients, CONFIG_FILE: '', DATABASE_URL: '', REDIS_URL: '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('issuer:')) resolve(); });
+      child.on('exit', (c) => reject(new Error(`server exited ${c}`)));
+    });
+    for (let i = 0; i < 30; i++) await oneLogin(issuer); // warm-up (JIT, caches)
+    const before = cpuMs(child.pid!);
+    const t0 = performance.now();
+    let next = 0;
+    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+      while (next < LOGINS) { next++; await oneLogin(issuer); }
+    }));
+    const wall = performance.now() - t0;
+    const serverCpu = cpuMs(child.pid!) - before;
+    const perLogin = serverCpu / LOGINS;
+    const sign = await signCostMs();
+    console.log(`logins:                     ${LOGINS} (${CONCURRENCY} in parallel, 5 HTTP requests each)`);
+    console.log(`wall time:                  ${wall.toFixed(0)} ms (${((LOGINS / wall) * 1000).toFixed(0)} logins/s, client in the same machine)`);
+    console.log(`server CPU per login:       ${perLogin.toFixed(2)} ms  (≈ ${(1000 / perLogin).toFixed(0)} logins/s per core)`);
+    console.log(`RS256 sign (measured here): ${sign.toFixed(2)} ms × 2 = ${(2 * sign).toFixed(2)} ms`);
+    console.log(`everything else per login:  ${(perLogin - 2 * sign).toFixed(2)} ms`);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main();
