@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { OAuthError } from './core/oauth-error.js';
 import { Params } from './core/params.js';
+import { randomId } from './core/random.js';
 import { createServices, type ServiceOptions, type Services } from './services.js';
 import type { Config } from './config/config.js';
 import { LoginFlows } from './oauth/login-flow.js';
@@ -16,6 +17,8 @@ import { opsRoutes } from './http/routes/ops-routes.js';
 import { demoRoutes } from './http/routes/demo-routes.js';
 import { logoutRoutes } from './http/routes/logout-routes.js';
 import { revocationIntrospectionRoutes } from './http/routes/revocation-introspection-routes.js';
+import { Metrics } from './observability/metrics.js';
+import { loggerOptions } from './observability/logging.js';
 
 /** Endpoints called by clients' back ends or scripts: errors are OAuth JSON there, pages elsewhere. */
 const JSON_PATHS = /^\/(token|par|userinfo|jwks\.json|\.well-known|health|admin\/api|token\/revoke|token\/introspect)(\/|$|\?)/;
@@ -27,12 +30,14 @@ const FORM_BODY_LIMIT = 64 * 1024;
 export interface App {
   app: FastifyInstance;
   services: Services;
+  metrics: Metrics;
 }
 
 export async function buildApp(config: Config, opts: ServiceOptions & { logger?: boolean | object } = {}): Promise<App> {
   const services = await createServices(config, opts);
   const app = Fastify({
-    logger: opts.logger ?? false,
+    logger: opts.logger === undefined || opts.logger === false ? false : loggerOptions(opts.logger === true ? {} : (opts.logger as Record<string, unknown>)),
+    genReqId: () => randomId(12),
     bodyLimit: FORM_BODY_LIMIT,
     trustProxy: true,
     requestIdHeader: 'x-request-id',
@@ -70,8 +75,14 @@ export async function buildApp(config: Config, opts: ServiceOptions & { logger?:
     return payload;
   });
 
+  const metrics = new Metrics();
+  app.addHook('onResponse', async (req, reply) => {
+    metrics.httpDuration.observe({ route: req.routeOptions.url ?? 'unmatched', method: req.method, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+  app.get('/metrics', async (_req, reply) => reply.header('Cache-Control', 'no-store').type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+
   const flows = new LoginFlows(services.stores.ephemeral, config.lifetimes.login_flow_seconds);
-  const steps = new LoginSteps(services, flows);
+  const steps = new LoginSteps(services, flows, metrics);
 
   app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, req: FastifyRequest, reply: FastifyReply) => {
     const json = JSON_PATHS.test(req.url);
@@ -96,7 +107,7 @@ export async function buildApp(config: Config, opts: ServiceOptions & { logger?:
   discoveryRoutes(app, services);
   authorizeRoutes(app, services, steps);
   loginRoutes(app, services, steps);
-  tokenRoutes(app, services);
+  tokenRoutes(app, services, metrics);
   userinfoRoutes(app, services);
   logoutRoutes(app, services);
   revocationIntrospectionRoutes(app, services);
@@ -107,5 +118,5 @@ export async function buildApp(config: Config, opts: ServiceOptions & { logger?:
     services.stop();
     await services.stores.close();
   });
-  return { app, services };
+  return { app, services, metrics };
 }

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthError } from '../core/oauth-error.js';
 import { randomId } from '../core/random.js';
 import type { Services } from '../services.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { AuthorizationRequest } from '../oauth/authorize/authorization-request.js';
 import { createCode } from '../oauth/authorization-code.js';
 import type { LoginFlow, LoginFlows } from '../oauth/login-flow.js';
@@ -24,7 +25,7 @@ export function targetOf(request: AuthorizationRequest): ResponseTarget {
  * context, authentication, the organisation picker, then the code back to the client.
  */
 export class LoginSteps {
-  constructor(private readonly s: Services, readonly flows: LoginFlows) {}
+  constructor(private readonly s: Services, readonly flows: LoginFlows, readonly metrics?: Metrics) {}
 
   /** nb by default → ui_locales → a language cookie from an earlier switch; a switch during this flow wins. */
   locale(req: FastifyRequest, flow?: LoginFlow): Locale {
@@ -48,6 +49,7 @@ export class LoginSteps {
     const ctx = reusableContext(loaded?.session, request.clientId, request, nowS);
     if (!ctx) {
       if (request.prompt.none) {
+        this.metrics?.logins.inc({ eid: 'none', outcome: 'login_required' });
         return sendAuthorizationError(reply, this.s.config.issuer, targetOf(request), new OAuthError('login_required', 'the user must authenticate'), afterPost);
       }
       const browser = this.browserCookie(req, reply);
@@ -139,6 +141,7 @@ export class LoginSteps {
       authorizationDetails,
       context,
     }, this.s.config.lifetimes.code_seconds);
+    this.metrics?.logins.inc({ eid: context.eid, outcome: flow.reused ? 'sso' : 'success' });
     return sendAuthorizationResponse(reply, this.s.config.issuer, targetOf(request), { code }, afterPost);
   }
 }

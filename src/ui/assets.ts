@@ -42,7 +42,7 @@ body {
   line-height: 1.5;
 }
 .wrap { width: 100%; max-width: var(--wrap); margin: 0 auto; padding: 0 1rem; }
-.wrap-wide { --wrap: 64rem; }
+.page-wide { --wrap: 64rem; }
 
 /* Header and language switcher */
 .site-header { background: var(--c-navy); color: #fff; }
@@ -108,7 +108,7 @@ input[type="text"], input[type="search"], select, textarea {
 input.input-pid { max-width: 14rem; letter-spacing: .05em; font-variant-numeric: tabular-nums; }
 textarea { min-height: 10rem; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .9rem; }
 input:focus-visible, select:focus-visible, textarea:focus-visible { outline: 3px solid var(--c-focus); outline-offset: 0; box-shadow: 0 0 0 5px var(--c-focus-ring); }
-[aria-invalid="true"] { border-color: var(--c-error); }
+input[aria-invalid="true"], textarea[aria-invalid="true"], select[aria-invalid="true"] { border-color: var(--c-error); }
 .error-message { color: var(--c-error); font-weight: 600; margin: 0 0 .4rem; }
 .alert { border-left: 5px solid var(--c-error); background: var(--c-error-bg); padding: .75rem 1rem; margin: 0 0 1.25rem; border-radius: 0 var(--radius) var(--radius) 0; }
 .notice { border-left: 5px solid var(--c-primary); background: var(--c-info-bg); padding: .75rem 1rem; margin: 0 0 1.25rem; border-radius: 0 var(--radius) var(--radius) 0; }

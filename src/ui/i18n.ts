@@ -137,6 +137,12 @@ export const MESSAGES = {
     en: 'Choose one organisation',
     se: 'Vállje ovtta organisašuvnna',
   },
+  'org.legendSingleSelf': {
+    nb: 'Velg én virksomhet, eller deg selv',
+    nn: 'Vel éi verksemd, eller deg sjølv',
+    en: 'Choose one organisation, or yourself',
+    se: 'Vállje ovtta organisašuvnna, dahje iežat',
+  },
   'org.legendMultiple': {
     nb: 'Velg én eller flere virksomheter',
     nn: 'Vel éi eller fleire verksemder',

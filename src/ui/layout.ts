@@ -57,7 +57,7 @@ export function layout(o: LayoutOptions): string {
 <link rel="stylesheet" href="${APP_CSS_PATH}">
 ${o.headScript !== undefined ? scriptTag(nonce, o.headScript) : ''}
 </head>
-<body>
+<body${o.wide ? raw(' class="page-wide"') : ''}>
 <header class="site-header">
 <div class="wrap">
 <span class="brand">${t(o.locale, 'app.name')}</span>
@@ -65,7 +65,7 @@ ${o.languageSwitcher === false ? '' : languageSwitcher(o.locale, o.flow, o.langP
 </div>
 </header>
 <main id="main">
-<div class="wrap${o.wide ? ' wrap-wide' : ''}">
+<div class="wrap">
 <div class="card">
 ${o.body}
 </div>

@@ -7,7 +7,7 @@ import { eidsFor, testIdLevels } from '../../eid/eid.js';
 import type { LoginFlow } from '../../oauth/login-flow.js';
 import { issueAuthorizationDetails } from '../../representation/issue-authorization-details.js';
 import { groupParties, resolveChoice } from '../../representation/picker-model.js';
-import { LOCALES, type Locale } from '../../ui/i18n.js';
+import { LOCALES, t, type Locale } from '../../ui/i18n.js';
 import { renderEidSelectPage, renderOrgPickerPage, renderTestIdPage } from '../../ui/index.js';
 import { sendAuthorizationError } from '../authorization-response.js';
 import { readCookie, setCookie } from '../cookies.js';
@@ -75,11 +75,11 @@ export function loginRoutes(app: FastifyInstance, s: Services, steps: LoginSteps
     const levels = testIdLevels(flow.request.acrValues);
     const selected = levels.find((l) => l === extra.acr) ?? levels[0]!;
     const name = await clientName(flow);
-    return sendHtml(reply, status, () => renderTestIdPage({
-      locale: steps.locale(req, flow), flow: flow.id, csrf: flow.csrf, clientName: name,
+    return sendHtml(reply, status, (nonce) => renderTestIdPage({
+      locale: steps.locale(req, flow), flow: flow.id, csrf: flow.csrf, clientName: name, nonce,
       persons: s.fixtures.persons, acrOptions: levels, selectedAcr: selected, cancelUrl,
       ...(extra.error ? { error: extra.error } : {}), ...(extra.pidValue ? { pidValue: extra.pidValue } : {}),
-    }), { formAction: [flow.request.redirectUri] });
+    }), { script: true, formAction: [flow.request.redirectUri] });
   };
 
   app.get('/login/testid', withPageErrors(async (req, reply) => {
@@ -115,6 +115,7 @@ export function loginRoutes(app: FastifyInstance, s: Services, steps: LoginSteps
   app.post('/login/cancel', withPageErrors(async (req, reply) => {
     const { flow } = await flowForPost(req);
     await steps.flows.finish(flow.id);
+    steps.metrics?.logins.inc({ eid: flow.context?.eid ?? 'none', outcome: 'cancelled' });
     return sendAuthorizationError(reply, s.config.issuer, targetOf(flow.request), new OAuthError('access_denied', 'the user cancelled the login'), true);
   }));
 
@@ -125,10 +126,11 @@ export function loginRoutes(app: FastifyInstance, s: Services, steps: LoginSteps
     const err = body.get('reason') === 'source_unavailable'
       ? new OAuthError('temporarily_unavailable', 'the authorisation source is unavailable')
       : new OAuthError('access_denied', 'the user has no right to represent an organisation for the requested service');
+    steps.metrics?.logins.inc({ eid: flow.context?.eid ?? 'none', outcome: err.error });
     return sendAuthorizationError(reply, s.config.issuer, targetOf(flow.request), err, true);
   }));
 
-  const pickerPage = async (req: FastifyRequest, reply: FastifyReply, flow: LoginFlow, status: number) => {
+  const pickerPage = async (req: FastifyRequest, reply: FastifyReply, flow: LoginFlow, status: number, error?: string) => {
     const rar = flow.request.authorizationDetails!;
     const prev = flow.context?.chosen;
     const name = await clientName(flow);
@@ -139,6 +141,7 @@ export function loginRoutes(app: FastifyInstance, s: Services, steps: LoginSteps
       allowMultiple: rar.allowMultiple, allowSelf: !rar.representationRequired,
       preselected: prev === 'self' ? ['self'] : prev ?? [],
       personName: typeof flow.context?.claims.name === 'string' ? flow.context.claims.name : '',
+      ...(error ? { error } : {}),
     }), { script: true, formAction: [flow.request.redirectUri] });
   };
 
@@ -156,7 +159,9 @@ export function loginRoutes(app: FastifyInstance, s: Services, steps: LoginSteps
     try {
       choice = resolveChoice(body.all('orgno'), flow.parties, rar);
     } catch (e) {
-      if (e instanceof OAuthError) return pickerPage(req, reply, flow, 400);
+      // A bad post re-shows the picker with a visible, announced error (it only happens with an
+      // empty choice through the page itself; other bad values come from a tampered form).
+      if (e instanceof OAuthError) return pickerPage(req, reply, flow, 400, t(steps.locale(req, flow), 'org.errorNoneSelected'));
       throw e;
     }
     const hasEmail = typeof flow.context.claims.email === 'string';

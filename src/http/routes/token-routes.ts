@@ -4,6 +4,7 @@ import { Params } from '../../core/params.js';
 import type { Services } from '../../services.js';
 import { tokenEndpoint } from '../../oauth/token/token-endpoint.js';
 import { sendNoStoreJson, sendOAuthError } from '../respond.js';
+import { grantTypeLabel, type Metrics } from '../../observability/metrics.js';
 
 export function clientAuthDeps(s: Services) {
   return {
@@ -14,11 +15,18 @@ export function clientAuthDeps(s: Services) {
 }
 
 /** POST /token (spec §7). */
-export function tokenRoutes(app: FastifyInstance, s: Services): void {
+export function tokenRoutes(app: FastifyInstance, s: Services, metrics?: Metrics): void {
   const deps = clientAuthDeps(s);
   app.post('/token', async (req, reply) => {
     if (!(req.body instanceof Params)) return sendOAuthError(reply, new OAuthError('invalid_request', 'the body must be application/x-www-form-urlencoded', 'json'));
-    const res = await tokenEndpoint(deps, req.headers.authorization, req.body);
-    return sendNoStoreJson(reply, 200, res);
+    const grantType = grantTypeLabel(req.body.get('grant_type'));
+    try {
+      const res = await tokenEndpoint(deps, req.headers.authorization, req.body);
+      metrics?.tokenRequests.inc({ grant_type: grantType, outcome: 'success' });
+      return sendNoStoreJson(reply, 200, res);
+    } catch (e) {
+      metrics?.tokenRequests.inc({ grant_type: grantType, outcome: e instanceof OAuthError ? e.error : 'server_error' });
+      throw e;
+    }
   });
 }

@@ -47,7 +47,10 @@ export interface OrgPickerPageProps extends PageChrome {
  * shown when its name, organisation number or unit type contains the query (spaces in a numeric
  * query are ignored, so "310 000" matches 310000019) or when it is checked; a main unit also stays
  * visible when one of its sub-units is shown. The count in the aria-live region is updated after a
- * short pause so screen readers are not flooded while typing.
+ * short pause so screen readers are not flooded while typing. A matching main unit that is not
+ * selectable itself shows all its sub-units. The radio buttons carry no `required`: a required
+ * group whose first radio is filtered out would block submission without any visible message, so
+ * an empty choice is reported by the server (`error`).
  */
 const FILTER_SCRIPT = `(function () {
   var cfg = __DATA__;
@@ -69,7 +72,7 @@ const FILTER_SCRIPT = `(function () {
       text: el.getAttribute('data-search') || '',
       key: el.getAttribute('data-key'),
       parent: el.getAttribute('data-parent'),
-      input: el.querySelector('input'),
+      input: el.getAttribute('data-input') ? document.getElementById(el.getAttribute('data-input')) : null,
       children: [],
       match: true
     };
@@ -99,15 +102,21 @@ const FILTER_SCRIPT = `(function () {
         row.text.indexOf(q) !== -1 ||
         (numeric && row.text.indexOf(compact) !== -1) ||
         !!(row.input && row.input.checked);
-      if (row.match && row.input) shown++;
     }
     for (i = 0; i < mains.length; i++) {
       row = mains[i];
       var visible = row.match && !!row.input;
+      if (visible) shown++;
+      // A matching main unit that cannot itself be chosen shows all its sub-units.
+      var allChildren = row.match && !row.input;
       for (j = 0; j < row.children.length; j++) {
         var child = row.children[j];
-        child.el.hidden = !child.match;
-        if (child.match) visible = true;
+        var childVisible = child.match || allChildren;
+        child.el.hidden = !childVisible;
+        if (childVisible) {
+          visible = true;
+          if (child.input) shown++;
+        }
       }
       row.el.hidden = !visible;
       if (visible) any = true;
@@ -166,11 +175,12 @@ export function renderOrgPickerPage(p: OrgPickerPageProps): string {
         ? html`
 <ul class="org-sublist" aria-label="${t(locale, 'org.subunits', { name: party.name })}">
 ${party.subunits.map(
-  (s, j) => html`<li data-org-row data-parent="${key}" data-search="${searchText(s)}">${choice(s, `org-${i}-${j}`)}</li>
+  (s, j) => html`<li data-org-row data-parent="${key}" data-input="org-${i}-${j}" data-search="${searchText(s)}">${choice(s, `org-${i}-${j}`)}</li>
 `,
 )}</ul>`
         : '';
-    return html`<li data-org-row data-key="${key}" data-search="${searchText(party)}">${head}${subs}</li>
+    const inputRef = party.selectable === false ? '' : html` data-input="org-${i}"`;
+    return html`<li data-org-row data-key="${key}"${inputRef} data-search="${searchText(party)}">${head}${subs}</li>
 `;
   });
 
@@ -208,7 +218,7 @@ ${flowFields(p.flow, p.csrf)}
 <p class="org-count" id="org-count" role="status" aria-live="polite"></p>
 </div>
 <fieldset>
-<legend>${t(locale, p.allowMultiple ? 'org.legendMultiple' : 'org.legendSingle')}</legend>
+<legend>${t(locale, p.allowMultiple ? 'org.legendMultiple' : p.allowSelf ? 'org.legendSingleSelf' : 'org.legendSingle')}</legend>
 ${selfRadio}
 <ul class="org-list" id="org-list">
 ${rows}</ul>
