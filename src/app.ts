@@ -17,7 +17,9 @@ import { opsRoutes } from './http/routes/ops-routes.js';
 import { demoRoutes } from './http/routes/demo-routes.js';
 import { logoutRoutes } from './http/routes/logout-routes.js';
 import { revocationIntrospectionRoutes } from './http/routes/revocation-introspection-routes.js';
+import { adminRoutes } from './admin/admin-routes.js';
 import { Metrics } from './observability/metrics.js';
+import { upstreamRoutes } from './http/routes/upstream-routes.js';
 import { loggerOptions } from './observability/logging.js';
 
 /** Endpoints called by clients' back ends or scripts: errors are OAuth JSON there, pages elsewhere. */
@@ -107,12 +109,14 @@ export async function buildApp(config: Config, opts: ServiceOptions & { logger?:
   discoveryRoutes(app, services);
   authorizeRoutes(app, services, steps);
   loginRoutes(app, services, steps);
+  upstreamRoutes(app, services, steps);
   tokenRoutes(app, services, metrics);
   userinfoRoutes(app, services);
   logoutRoutes(app, services);
   revocationIntrospectionRoutes(app, services);
   opsRoutes(app, services);
   if (config.demoEnabled) demoRoutes(app, services);
+  adminRoutes(app, services);
 
   app.addHook('onClose', async () => {
     services.stop();

@@ -7,6 +7,8 @@ import type { Client } from './clients/client-types.js';
 import { loadClientsFile } from './clients/load-clients-file.js';
 import { validateClientInput } from './clients/validate-client.js';
 import { TESTID, type EidDescriptor } from './eid/eid.js';
+import { UpstreamEid } from './eid/upstream/upstream-eid.js';
+import { ConfigError } from './config/config.js';
 import type { Fixtures } from './fixtures/fixture-types.js';
 import { loadFixturesFile } from './fixtures/load-fixtures.js';
 import type { Acr } from './oauth/authorize/authorization-request.js';
@@ -15,7 +17,7 @@ import type { AuthorisationSource } from './representation/authorisation-source.
 import { FixtureAuthorisationSource } from './representation/fixture-source.js';
 import { SessionService } from './session/session-service.js';
 import type { Stores } from './store/ports.js';
-import { createSqliteStores } from './store/sqlite/sqlite-store.js';
+import { createStores } from './store/create-stores.js';
 import { SigningKeys } from './tokens/signing-keys.js';
 import { KeyRotation } from './tokens/key-rotation.js';
 
@@ -36,6 +38,8 @@ export interface Services {
   source: AuthorisationSource;
   resourceNames: { resourceName(id: string): string | undefined };
   eids: EidDescriptor[];
+  /** Upstream OpenID providers by eID id. */
+  upstreams: Map<string, UpstreamEid>;
   supportedAcr: Set<Acr>;
   pairwiseSalt: string;
   demoSecret?: string;
@@ -49,7 +53,7 @@ export interface ServiceOptions {
 
 export async function createServices(config: Config, opts: ServiceOptions = {}): Promise<Services> {
   const clock = opts.clock ?? systemClock;
-  const stores = opts.stores ?? createSqliteStores(join(config.dataDir, 'ansattporten.sqlite'), clock);
+  const stores = opts.stores ?? (await createStores(config, clock));
   const fixtures = loadFixturesFile(config.fixturesFile);
 
   const rotation = new KeyRotation(stores.keys, clock, {
@@ -94,11 +98,18 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
 
   const eids: EidDescriptor[] = [];
   if (config.testidEnabled) eids.push(TESTID);
+  const upstreams = new Map<string, UpstreamEid>();
+  for (const e of config.eids) {
+    if (e.id === TESTID.id || upstreams.has(e.id)) throw new ConfigError(`eids: duplicate eID id "${e.id}"`);
+    const u = new UpstreamEid(e, clock);
+    upstreams.set(e.id, u);
+    eids.push(u.descriptor);
+  }
   const supportedAcr = new Set<Acr>(eids.flatMap((e) => e.acr));
 
   const prefix = config.secureCookies ? '__Host-' : '';
   return {
-    config, clock, stores, keys, rotation, stop: () => clearInterval(keyTimer), registry, fixtures, source, resourceNames: fixtureSource, eids, supportedAcr, pairwiseSalt, demoSecret,
+    config, clock, stores, keys, rotation, stop: () => clearInterval(keyTimer), registry, fixtures, source, resourceNames: fixtureSource, eids, upstreams, supportedAcr, pairwiseSalt, demoSecret,
     sessions: new SessionService(stores.ephemeral, clock, {
       absoluteMs: config.session.absolute_minutes * 60_000,
       idleMs: config.session.idle_minutes * 60_000,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { AdminConfigFileSchema, resolveAdminConfig, type AdminConfig } from '../admin/admin-config.js';
 
 /**
  * One typed configuration. Read from CONFIG_FILE (JSON, snake_case keys) and the environment
@@ -57,6 +58,33 @@ const ConfigFileSchema = z.strictObject({
     /** How often each instance re-reads the keys from the store and checks the schedule. */
     check_interval_seconds: z.number().int().min(1).max(86_400).default(60),
   }).prefault({}),
+  /** Admin API and self-service pages (spec §15.3); see src/admin/admin-config.ts. */
+  admin: AdminConfigFileSchema.prefault({}),
+  /** Upstream OpenID providers offered as eIDs (issue: real eIDs). */
+  eids: z.array(z.strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/),
+    preset: z.enum(['idporten', 'entraid', 'oidc']),
+    name: z.string().min(1).max(80).optional(),
+    issuer: z.url(),
+    client_id: z.string().min(1),
+    client_secret: z.string().min(1).optional(),
+    /** A private RSA JWK (with kid) for private_key_jwt towards the upstream. */
+    private_key_jwk: z.record(z.string(), z.unknown()).optional(),
+    scopes: z.array(z.string()).optional(),
+    /** The acr values this eID can satisfy; defaults by preset. */
+    acr: z.array(z.enum(['substantial', 'high', 'entraid'])).optional(),
+    /** Claim names in the upstream id_token (generic preset; presets have sensible defaults). */
+    claim_mapping: z.strictObject({
+      pid: z.string().optional(), email: z.string().optional(), given_name: z.string().optional(),
+      family_name: z.string().optional(), name: z.string().optional(), groups: z.string().optional(),
+    }).optional(),
+    /** Upstream acr value → our acr (generic preset). */
+    acr_mapping: z.record(z.string(), z.enum(['substantial', 'high', 'entraid'])).optional(),
+    timeout_seconds: z.number().min(1).max(60).default(5),
+    clock_skew_seconds: z.number().min(0).max(600).default(30),
+    /** Allow an http issuer (only outside production, for local test upstreams). */
+    allow_insecure: z.boolean().default(false),
+  })).default([]),
   logging: z.strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   }).prefault({}),
@@ -64,7 +92,9 @@ const ConfigFileSchema = z.strictObject({
 
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;
 
-export interface Config extends Omit<ConfigFile, 'port' | 'issuer' | 'data_dir' | 'clients_file' | 'fixtures_file' | 'login_base_url'> {
+export interface Config extends Omit<ConfigFile, 'port' | 'issuer' | 'data_dir' | 'clients_file' | 'fixtures_file' | 'login_base_url' | 'admin'> {
+  /** Admin API and pages, resolved with ADMIN_TOKEN / ADMIN_TRUSTED_ISSUER / ADMIN_TRUSTED_JWKS_URI. */
+  admin: AdminConfig;
   production: boolean;
   port: number;
   issuer: string;
@@ -127,9 +157,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     if (!issuer.startsWith('https://')) throw new ConfigError(`production mode refuses an http issuer ("${issuer}"): set ISSUER to an https URL`);
     if (!loginBaseUrl.startsWith('https://')) throw new ConfigError('production mode refuses an http login_base_url');
     if (merged.demo.enabled) throw new ConfigError('production mode refuses the demo client (demo.enabled)');
+    for (const e of merged.eids) {
+      if (e.allow_insecure || !e.issuer.startsWith('https://')) throw new ConfigError(`production mode refuses the http upstream eID "${e.id}"`);
+    }
   }
+  const admin = resolveAdminConfig(merged.admin, env, production);
+  if (!admin.ok) throw new ConfigError(admin.error);
   return {
     ...merged,
+    admin: admin.admin,
     production,
     port,
     issuer,

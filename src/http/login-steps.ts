@@ -27,9 +27,9 @@ export function targetOf(request: AuthorizationRequest): ResponseTarget {
 export class LoginSteps {
   constructor(private readonly s: Services, readonly flows: LoginFlows, readonly metrics?: Metrics) {}
 
-  /** nb by default → ui_locales → a language cookie from an earlier switch; a switch during this flow wins. */
+  /** nb by default → ui_locales → a language cookie from an earlier switch overrides both (spec §5.4); a switch during this flow wins. */
   locale(req: FastifyRequest, flow?: LoginFlow): Locale {
-    return pickLocale([flow?.pickedLocale, ...(flow?.request.uiLocales ?? []), readCookie(req, this.s.cookieNames.lang)]);
+    return pickLocale([flow?.pickedLocale, readCookie(req, this.s.cookieNames.lang), ...(flow?.request.uiLocales ?? [])]);
   }
 
   /** The browser-binding cookie; created on the first visit. */

@@ -9,10 +9,16 @@ export interface ActiveAccessToken {
 
 /**
  * Checks one of our own JWT access tokens: signature by a published key, typ at+jwt, issuer,
- * expiry, and that its grant is neither revoked (revocation, logout, code reuse) nor expired.
+ * expiry, that its grant is neither revoked (revocation, logout, code reuse) nor expired, and (with
+ * `isClientActive`) that its client has not been deactivated.
  */
 export async function verifyAccessToken(
-  token: string, deps: { keys: SigningKeys; grants: GrantStore; issuer: string; nowMs: number },
+  token: string,
+  deps: {
+    keys: SigningKeys; grants: GrantStore; issuer: string; nowMs: number;
+    /** Whether the token's client is still active: a deactivated client's tokens stop being accepted (spec §15.3). */
+    isClientActive?: (clientId: string) => Promise<boolean>;
+  },
 ): Promise<ActiveAccessToken | undefined> {
   if (token.length > 16_384) return undefined;
   try {
@@ -28,6 +34,7 @@ export async function verifyAccessToken(
     if (!grantId) return undefined;
     const grant = await deps.grants.getGrant(grantId);
     if (!grant || grant.revoked || grant.expiresAt <= deps.nowMs) return undefined;
+    if (deps.isClientActive && !(await deps.isClientActive(grant.clientId))) return undefined;
     return { claims: payload as Record<string, unknown>, grant };
   } catch {
     return undefined;

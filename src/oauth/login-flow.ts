@@ -17,6 +17,8 @@ export interface LoginFlow {
   /** Set once the user has authenticated (or an existing context was reused). */
   context?: ClientContext;
   reused?: boolean;
+  /** The request sent to an upstream eID, checked on its callback. */
+  upstream?: { eid: string; state: string; nonce: string; verifier: string };
   /** Organisations offered by the picker. */
   parties?: Party[];
 }

@@ -8,7 +8,7 @@ import { verifyAccessToken } from './bearer-token.js';
  * (opaque). Used by revocation and introspection.
  */
 export async function findGrantOfToken(
-  token: string, hint: string | undefined, deps: { keys: SigningKeys; grants: GrantStore; issuer: string; nowMs: number },
+  token: string, hint: string | undefined, deps: Parameters<typeof verifyAccessToken>[1],
 ): Promise<{ kind: 'access_token'; grant: Grant; claims: Record<string, unknown> } | { kind: 'refresh_token'; grant: Grant; expiresAt: number; used: boolean } | undefined> {
   if (token.length > 16_384) return undefined;
   const tryAccess = async () => {

@@ -13,6 +13,8 @@ export interface ClientContext {
   /** Claims from the eID: given_name, family_name, name, email, groups. */
   claims: Record<string, unknown>;
   locale: string;
+  /** For logins through an upstream eID: its id and the upstream id_token (for upstream logout). */
+  upstream?: { eid: string; idToken: string };
   /** The organisations chosen last time (orgnos, or 'self'), preselected when the picker is shown again. */
   chosen?: string[] | 'self';
 }
@@ -57,7 +59,8 @@ export function reusableContext(
   const ctx = s?.contexts[clientId];
   if (!ctx) return undefined;
   if (req.prompt.login) return undefined;
-  if (req.maxAge !== undefined && nowS - ctx.authTime > req.maxAge) return undefined;
+  // max_age=0 is equivalent to prompt=login (OIDC Core §3.1.2.1), even within the same second.
+  if (req.maxAge !== undefined && (req.maxAge === 0 || nowS - ctx.authTime > req.maxAge)) return undefined;
   if (!acrSatisfies(ctx.acr, req.acrValues)) return undefined;
   return ctx;
 }

@@ -90,11 +90,37 @@ export interface GrantStore {
   getAccessTokenGrant(jti: string): Promise<string | undefined>;
 }
 
+/** One administrative change, as recorded in the audit log. */
+export interface AuditRecord {
+  id: number;
+  /** When (ms since the epoch). */
+  at: number;
+  /** Who made the change (e.g. an admin token's subject or "system"). */
+  actor: string;
+  /** What was done, e.g. "client.create", "key.rotate". */
+  action: string;
+  /** What it was done to, e.g. a client_id or kid. */
+  target: string;
+  /** JSON-serialisable state before and after the change, when relevant. */
+  before?: unknown;
+  after?: unknown;
+}
+
+/** Append-only audit log. */
+export interface AuditStore {
+  /** Records an entry; `at` defaults to the store's clock. */
+  append(entry: Omit<AuditRecord, 'id' | 'at'> & { at?: number }): Promise<void>;
+  /** The most recent entries, newest first (default limit 100). */
+  list(opts?: { limit?: number }): Promise<AuditRecord[]>;
+}
+
 export interface Stores {
   ephemeral: EphemeralStore;
   keys: KeyStore;
   clients: ClientStore;
   grants: GrantStore;
+  /** The audit log (every built-in adapter provides one). */
+  audit?: AuditStore;
   /** Readiness probe. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -14,6 +14,7 @@ import { readCookie, setCookie } from '../cookies.js';
 import { sendErrorPage } from '../error-page.js';
 import { targetOf, type LoginSteps } from '../login-steps.js';
 import { sendHtml } from '../respond.js';
+import { startUpstreamLogin } from './upstream-routes.js';
 
 /** The login pages: eID selector, TestID, organisation picker, cancel and return. */
 export function loginRoutes(app: FastifyInstance, s: Services, steps: LoginSteps): void {
@@ -53,10 +54,13 @@ export function loginRoutes(app: FastifyInstance, s: Services, steps: LoginSteps
 
   const selectPage = async (reply: FastifyReply, flow: LoginFlow, locale: Locale, status = 200) => {
     const name = await clientName(flow);
+    const eids = eidsFor(s.eids, flow.request.acrValues);
+    // The form posts here and is redirected on to an upstream eID or back to the client: allow those targets.
+    const upstreamOrigins = (await Promise.all(eids.map((e) => s.upstreams.get(e.id)?.authorizationOrigin()))).filter((o): o is string => !!o);
     return sendHtml(reply, status, () => renderEidSelectPage({
       locale, flow: flow.id, csrf: flow.csrf, clientName: name, cancelUrl,
-      eids: eidsFor(s.eids, flow.request.acrValues).map((e) => ({ id: e.id, name: e.name })),
-    }), { formAction: [flow.request.redirectUri] });
+      eids: eids.map((e) => ({ id: e.id, name: e.name })),
+    }), { formAction: [flow.request.redirectUri, ...upstreamOrigins] });
   };
 
   app.get('/login/select', withPageErrors(async (req, reply) => {
@@ -68,6 +72,7 @@ export function loginRoutes(app: FastifyInstance, s: Services, steps: LoginSteps
     const { flow, body } = await flowForPost(req);
     const eid = eidsFor(s.eids, flow.request.acrValues).find((e) => e.id === body.get('eid'));
     if (!eid) return selectPage(reply, flow, steps.locale(req, flow), 400);
+    if (s.upstreams.has(eid.id)) return startUpstreamLogin(s, steps, reply, flow, eid.id);
     return reply.code(303).redirect(`${base}/login/${eid.id}?flow=${flow.id}`, 303);
   }));
 

@@ -11,7 +11,7 @@ const ALIASES: Record<string, Acr> = {
 
 /** Pure: the acr values of a request, short form, deduplicated; unknown values dropped. */
 export function parseAcrValues(raw: string | undefined): Acr[] {
-  if (raw === undefined) return ['substantial'];
+  if (raw === undefined || raw === '') return ['substantial']; // empty = omitted (RFC 6749 §3.1)
   const out: Acr[] = [];
   for (const v of raw.split(' ')) {
     const acr = ALIASES[v];

@@ -7,7 +7,7 @@ const CHALLENGE = /^[A-Za-z0-9_-]{43}$/; // BASE64URL-NOPAD(SHA-256) is always 4
 export const checkPkce: Check = (ctx) => {
   const challenge = ctx.params.get('code_challenge');
   const method = ctx.params.get('code_challenge_method');
-  if (challenge === undefined) {
+  if (challenge === undefined || challenge === '') { // empty = omitted (RFC 6749 §3.1)
     if (ctx.client!.code_challenge_method === 'none') return;
     throw new OAuthError('invalid_request', 'code_challenge is required (PKCE)');
   }

@@ -11,7 +11,7 @@ export const checkPrompt: Check = (ctx) => {
   if (values.includes('none') && values.length > 1) throw new OAuthError('invalid_request', 'prompt=none cannot be combined with other values');
   ctx.req.prompt = { none: values.includes('none'), login: values.includes('login') };
   const maxAge = ctx.params.get('max_age');
-  if (maxAge !== undefined) {
+  if (maxAge !== undefined && maxAge !== '') { // empty = omitted (RFC 6749 §3.1)
     if (!/^\d{1,9}$/.test(maxAge)) throw new OAuthError('invalid_request', 'max_age must be a non-negative integer');
     ctx.req.maxAge = Number(maxAge);
   }

@@ -4,7 +4,7 @@ import type { Check } from './authorization-request.js';
 /** resource (RFC 8707): an absolute URI without fragment; becomes the access token's aud. */
 export const checkResource: Check = (ctx) => {
   const resource = ctx.params.get('resource');
-  if (resource === undefined) return;
+  if (resource === undefined || resource === '') return; // empty = omitted (RFC 6749 §3.1)
   let ok = false;
   try {
     const u = new URL(resource);

@@ -53,7 +53,8 @@ export function presentedCredentials(authorization: string | undefined, body: Pa
   }
   if (found.length > 1) throw new OAuthError('invalid_request', 'more than one client authentication method was used', 'json');
   const cred = found[0] ?? { method: 'none' as const, clientId: bodyClientId ?? '' };
-  if (!cred.clientId) throw new OAuthError('invalid_request', 'client_id is missing', 'json');
+  // No client identified at all is missing client authentication: invalid_client, 401 (RFC 6749 §5.2).
+  if (!cred.clientId) throw new OAuthError('invalid_client', 'client authentication is missing (no client_id)', 'json', 401, { 'WWW-Authenticate': 'Basic realm="ansattporten"' });
   if (bodyClientId !== undefined && bodyClientId !== cred.clientId) {
     throw new OAuthError('invalid_request', 'client_id does not match the client credentials', 'json');
   }

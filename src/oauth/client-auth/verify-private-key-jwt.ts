@@ -31,6 +31,8 @@ export async function checkPrivateKeyJwt(
   const now = opts.nowS;
   const jwk = client.jwks?.keys.find((k) => k.kid === kid);
   if (!jwk) throw invalidClient('client_assertion kid is not registered on the client');
+  // A key is used with exactly the algorithm it was registered for (RFC 8725 §3.1).
+  if (typeof jwk.alg === 'string' && jwk.alg !== alg) throw invalidClient('client_assertion alg does not match the registered key');
   const expires = jwk.exp;
   if (typeof expires === 'number' && expires <= now) throw invalidClient('the registered client key has expired');
   let payload;

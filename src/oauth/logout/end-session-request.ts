@@ -24,6 +24,8 @@ export async function verifyIdTokenHint(hint: string, keys: SigningKeys, issuer:
   try {
     const header = decodeProtectedHeader(hint);
     if (header.alg !== 'RS256' || !header.kid) return undefined;
+    // Only id_tokens: not our access tokens (at+jwt) or logout tokens (logout+jwt).
+    if (header.typ !== undefined && header.typ !== 'JWT') return undefined;
     const key = keys.verificationKey(header.kid);
     if (!key) return undefined;
     const { payload } = await compactVerify(hint, key, { algorithms: ['RS256'] });

@@ -15,4 +15,8 @@ export const SQLITE_MIGRATIONS: string[] = [
   CREATE TABLE access_tokens (jti TEXT PRIMARY KEY, grant_id TEXT NOT NULL, expires_at INTEGER NOT NULL);
   CREATE INDEX access_tokens_expiry ON access_tokens (expires_at);
   `,
+  `
+  CREATE TABLE audit_log (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+    target TEXT NOT NULL, before TEXT, after TEXT);
+  `,
 ];

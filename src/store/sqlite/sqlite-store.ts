@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import type { Clock } from '../../core/clock.js';
 import type { StoredClient } from '../../clients/client-types.js';
 import type {
-  ClientStore, EphemeralStore, Grant, GrantStore, KeyStore, RefreshTokenRecord, SigningKeyRecord, Stores,
+  AuditRecord, AuditStore, ClientStore, EphemeralStore, Grant, GrantStore, KeyStore, RefreshTokenRecord, SigningKeyRecord, Stores,
 } from '../ports.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 
@@ -215,6 +215,33 @@ export class SqliteGrantStore implements GrantStore {
   }
 }
 
+export class SqliteAuditStore implements AuditStore {
+  private readonly sIns; private readonly sList;
+  constructor(db: Db, private readonly clock: Clock) {
+    this.sIns = db.prepare('INSERT INTO audit_log (at, actor, action, target, before, after) VALUES (?,?,?,?,?,?)');
+    this.sList = db.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?');
+  }
+
+  async append(e: Omit<AuditRecord, 'id' | 'at'> & { at?: number }): Promise<void> {
+    this.sIns.run(e.at ?? this.clock.now(), e.actor, e.action, e.target, toJsonOrNull(e.before), toJsonOrNull(e.after));
+  }
+
+  async list(opts: { limit?: number } = {}): Promise<AuditRecord[]> {
+    const rows = this.sList.all(opts.limit ?? 100) as Record<string, any>[];
+    return rows.map((r) => {
+      const rec: AuditRecord = { id: r.id, at: r.at, actor: r.actor, action: r.action, target: r.target };
+      if (r.before !== null) rec.before = JSON.parse(r.before);
+      if (r.after !== null) rec.after = JSON.parse(r.after);
+      return rec;
+    });
+  }
+}
+
+/** undefined and null are both stored as SQL NULL (and read back as absent). */
+function toJsonOrNull(v: unknown): string | null {
+  return v === undefined || v === null ? null : JSON.stringify(v);
+}
+
 export function createSqliteStores(path: string, clock: Clock): Stores & { db: Db } {
   const db = openSqlite(path);
   const grants = new SqliteGrantStore(db);
@@ -226,6 +253,7 @@ export function createSqliteStores(path: string, clock: Clock): Stores & { db: D
     keys: new SqliteKeyStore(db),
     clients: new SqliteClientStore(db),
     grants,
+    audit: new SqliteAuditStore(db, clock),
     async ping() { db.prepare('SELECT 1').get(); },
     async close() { clearInterval(timer); db.close(); },
   };

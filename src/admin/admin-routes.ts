@@ -1,0 +1,22 @@
+/** Registers the admin API and the self-service pages (spec §15.3) when the admin section is enabled. */
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../services.js';
+import { adminApiRoutes } from './admin-api-routes.js';
+import { AdminAuthenticator } from './admin-auth.js';
+import { adminPageRoutes } from './admin-page-routes.js';
+import { AdminSessions } from './admin-session.js';
+import { ClientAdmin } from './client-admin.js';
+
+export function adminRoutes(app: FastifyInstance, s: Services): void {
+  const cfg = s.config.admin;
+  if (!cfg.enabled) return;
+  const auth = new AdminAuthenticator(cfg, s.clock);
+  const clients = new ClientAdmin({ registry: s.registry, clock: s.clock, audit: s.stores.audit, production: s.config.production });
+  adminApiRoutes(app, s, { auth, clients });
+  if (cfg.pagesEnabled) {
+    const sessions = new AdminSessions(s.stores.ephemeral, s.clock, {
+      ttlMinutes: cfg.sessionMinutes, secure: s.config.secureCookies, currentFingerprint: () => auth.staticFingerprint(),
+    });
+    adminPageRoutes(app, s, { auth, clients, sessions });
+  }
+}

@@ -1,0 +1,99 @@
+import type { Acr } from '../../oauth/authorize/authorization-request.js';
+
+export type Preset = 'idporten' | 'entraid' | 'oidc';
+
+/** What an upstream login tells us about the person, in our terms. */
+export interface UpstreamIdentity {
+  acr: Acr;
+  amr: string[];
+  pid?: string;
+  /** Stable per person: the pid, or the upstream's issuer and subject. */
+  subjectRef: string;
+  claims: Record<string, unknown>;
+}
+
+export interface MappingOptions {
+  preset: Preset;
+  issuer: string;
+  claimMapping?: Partial<Record<'pid' | 'email' | 'given_name' | 'family_name' | 'name' | 'groups', string>>;
+  acrMapping?: Record<string, Acr>;
+}
+
+export class MappingError extends Error {
+  override name = 'MappingError';
+}
+
+const MAX_GROUPS = 20;
+const ID_PORTEN_ACR: Record<string, Acr> = {
+  'idporten-loa-substantial': 'substantial',
+  'idporten-loa-high': 'high',
+  substantial: 'substantial',
+  high: 'high',
+};
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 && v.length <= 512 ? v : undefined);
+
+/**
+ * Maps a verified upstream id_token to our identity (spec §8.1, §8.2, §16):
+ * - idporten: pid, acr idporten-loa-substantial|high → substantial|high, amr passed through;
+ * - entraid: acr "entraid", amr prefixed "entraid_", email, given_name, family_name, the first 20 groups, no pid;
+ * - oidc: configured claim names and acr mapping.
+ */
+export function mapUpstreamClaims(c: Record<string, unknown>, o: MappingOptions): UpstreamIdentity {
+  const sub = str(c.sub);
+  if (!sub) throw new MappingError('the upstream id_token has no sub');
+  const amrIn = Array.isArray(c.amr) ? c.amr.filter((a): a is string => typeof a === 'string').slice(0, 10) : [];
+  const names: Record<string, unknown> = {};
+  const m = o.claimMapping ?? {};
+  const pick = (key: 'given_name' | 'family_name' | 'name') => str(c[m[key] ?? key]);
+  for (const key of ['given_name', 'family_name', 'name'] as const) {
+    const v = pick(key);
+    if (v) names[key] = v;
+  }
+  if (!names.name && names.given_name && names.family_name) names.name = `${names.given_name as string} ${names.family_name as string}`;
+
+  switch (o.preset) {
+    case 'idporten': {
+      const pid = str(c[m.pid ?? 'pid']);
+      if (!pid || !/^\d{11}$/.test(pid)) throw new MappingError('the ID-porten id_token has no valid pid');
+      const acr = ID_PORTEN_ACR[String(c.acr)];
+      if (!acr) throw new MappingError(`unsupported upstream acr "${String(c.acr).slice(0, 40)}"`);
+      return { acr, amr: amrIn, pid, subjectRef: pid, claims: names };
+    }
+    case 'entraid': {
+      const email = str(c[m.email ?? 'email']) ?? str(c.preferred_username) ?? str(c.upn);
+      const claims: Record<string, unknown> = { ...names };
+      if (email && /^[^\s@]+@[^\s@]+$/.test(email)) claims.email = email.toLowerCase();
+      const groupsRaw = c[m.groups ?? 'groups'];
+      if (Array.isArray(groupsRaw)) claims.groups = groupsRaw.filter((g): g is string => typeof g === 'string').slice(0, MAX_GROUPS);
+      const tid = str(c.tid);
+      const oid = str(c.oid);
+      const subjectRef = tid && oid ? `entraid:${tid}:${oid}` : `${o.issuer}#${sub}`;
+      return { acr: 'entraid', amr: amrIn.map((a) => `entraid_${a}`), subjectRef, claims };
+    }
+    case 'oidc': {
+      const pid = m.pid ? str(c[m.pid]) : undefined;
+      if (pid !== undefined && !/^\d{11}$/.test(pid)) throw new MappingError('the upstream pid claim is not 11 digits');
+      const claims: Record<string, unknown> = { ...names };
+      const email = m.email ? str(c[m.email]) : str(c.email);
+      if (email && /^[^\s@]+@[^\s@]+$/.test(email)) claims.email = email.toLowerCase();
+      if (m.groups && Array.isArray(c[m.groups])) claims.groups = (c[m.groups] as unknown[]).filter((g): g is string => typeof g === 'string').slice(0, MAX_GROUPS);
+      const acr = o.acrMapping?.[String(c.acr)] ?? (o.acrMapping ? undefined : 'substantial');
+      if (!acr) throw new MappingError(`unsupported upstream acr "${String(c.acr).slice(0, 40)}"`);
+      return { acr, amr: amrIn, pid, subjectRef: pid ?? `${o.issuer}#${sub}`, claims };
+    }
+  }
+}
+
+/** The acr values an eID of this preset can deliver, unless configured. */
+export function defaultAcr(preset: Preset): Acr[] {
+  return preset === 'entraid' ? ['entraid'] : ['substantial', 'high'];
+}
+
+/** The acr_values to ask the upstream for, given what our client asked. */
+export function upstreamAcrValues(preset: Preset, requested: readonly Acr[]): string | undefined {
+  if (preset !== 'idporten') return undefined;
+  if (requested.includes('substantial')) return 'idporten-loa-substantial';
+  if (requested.includes('high')) return 'idporten-loa-high';
+  return undefined;
+}

@@ -1,0 +1,148 @@
+import * as oidc from 'openid-client';
+import { importJWK, type JWK } from 'jose';
+import type { Clock } from '../../core/clock.js';
+import type { Acr } from '../../oauth/authorize/authorization-request.js';
+import type { EidDescriptor } from '../eid.js';
+import { defaultAcr, mapUpstreamClaims, upstreamAcrValues, type MappingOptions, type Preset, type UpstreamIdentity } from './claim-mapping.js';
+
+export interface UpstreamEidConfig {
+  id: string;
+  preset: Preset;
+  name?: string;
+  issuer: string;
+  client_id: string;
+  client_secret?: string;
+  private_key_jwk?: Record<string, unknown>;
+  scopes?: string[];
+  acr?: Acr[];
+  claim_mapping?: MappingOptions['claimMapping'];
+  acr_mapping?: Record<string, Acr>;
+  timeout_seconds: number;
+  clock_skew_seconds: number;
+  allow_insecure: boolean;
+}
+
+/** What we remember between sending the user upstream and the callback. */
+export interface UpstreamRequestState {
+  state: string;
+  nonce: string;
+  verifier: string;
+}
+
+export class UpstreamError extends Error {
+  constructor(readonly oauthError: string, message: string) {
+    super(message);
+    this.name = 'UpstreamError';
+  }
+}
+
+const PRESET_NAMES: Record<Preset, string> = { idporten: 'ID-porten', entraid: 'Microsoft Entra ID', oidc: 'OpenID Connect' };
+
+/**
+ * An upstream OpenID provider used as an eID. openid-client (a certified relying party) does the
+ * protocol: discovery, PKCE, state, nonce, the RFC 9207 `iss` check, id_token signature and claims
+ * validation with clock-skew tolerance, JWKS caching with a refetch on an unknown kid.
+ */
+export class UpstreamEid {
+  readonly descriptor: EidDescriptor;
+  private configuration?: Promise<oidc.Configuration>;
+
+  constructor(readonly cfg: UpstreamEidConfig, private readonly clock: Clock) {
+    this.descriptor = { id: cfg.id, name: cfg.name ?? PRESET_NAMES[cfg.preset], acr: cfg.acr ?? defaultAcr(cfg.preset) };
+  }
+
+  /** Discovered lazily and cached; a failed discovery is retried on the next login. */
+  async config(): Promise<oidc.Configuration> {
+    if (!this.configuration) {
+      this.configuration = this.discover();
+      this.configuration.catch(() => { this.configuration = undefined; });
+    }
+    return this.configuration;
+  }
+
+  private async discover(): Promise<oidc.Configuration> {
+    let auth: oidc.ClientAuth;
+    if (this.cfg.private_key_jwk) {
+      const jwk = this.cfg.private_key_jwk as JWK;
+      const key = (await importJWK(jwk, (jwk.alg as string | undefined) ?? 'RS256')) as CryptoKey;
+      auth = oidc.PrivateKeyJwt({ key, kid: jwk.kid });
+    } else if (this.cfg.client_secret) {
+      auth = oidc.ClientSecretBasic(this.cfg.client_secret);
+    } else {
+      auth = oidc.None();
+    }
+    const execute = this.cfg.allow_insecure ? [oidc.allowInsecureRequests] : [];
+    try {
+      return await oidc.discovery(new URL(this.cfg.issuer), this.cfg.client_id, { [oidc.clockTolerance]: this.cfg.clock_skew_seconds }, auth, { execute, timeout: this.cfg.timeout_seconds });
+    } catch (e) {
+      throw new UpstreamError('temporarily_unavailable', `discovery of ${this.cfg.id} failed: ${(e as Error).message}`);
+    }
+  }
+
+  async authorizationUrl(redirectUri: string, st: UpstreamRequestState, requested: readonly Acr[]): Promise<string> {
+    const c = await this.config();
+    const params: Record<string, string> = {
+      redirect_uri: redirectUri,
+      scope: (this.cfg.scopes ?? (this.cfg.preset === 'entraid' ? ['openid', 'profile', 'email'] : ['openid', 'profile'])).join(' '),
+      state: st.state,
+      nonce: st.nonce,
+      code_challenge: await oidc.calculatePKCECodeChallenge(st.verifier),
+      code_challenge_method: 'S256',
+    };
+    const acr = upstreamAcrValues(this.cfg.preset, requested);
+    if (acr) params.acr_values = acr;
+    return oidc.buildAuthorizationUrl(c, params).href;
+  }
+
+  /** Redeems the upstream code and maps the verified id_token. Errors are UpstreamError with our OAuth error code. */
+  async callback(currentUrl: URL, st: UpstreamRequestState): Promise<{ identity: UpstreamIdentity; idToken: string }> {
+    const c = await this.config();
+    const err = currentUrl.searchParams.get('error');
+    if (err) {
+      throw new UpstreamError(err === 'access_denied' ? 'access_denied' : err === 'temporarily_unavailable' ? 'temporarily_unavailable' : 'server_error',
+        `the eID answered ${err.slice(0, 60)}`);
+    }
+    let tokens;
+    try {
+      tokens = await oidc.authorizationCodeGrant(c, currentUrl, { pkceCodeVerifier: st.verifier, expectedState: st.state, expectedNonce: st.nonce, idTokenExpected: true });
+    } catch (e) {
+      const anyE = e as { code?: string; error?: string; message: string };
+      if (anyE.error === 'access_denied') throw new UpstreamError('access_denied', 'the eID refused the login');
+      const timeout = anyE.code === 'OAUTH_TIMEOUT' || /abort|timeout/i.test(anyE.message);
+      throw new UpstreamError(timeout ? 'temporarily_unavailable' : 'server_error', `the eID response was rejected: ${anyE.message}`);
+    }
+    const claims = tokens.claims();
+    if (!claims || !tokens.id_token) throw new UpstreamError('server_error', 'the eID returned no id_token');
+    try {
+      const identity = mapUpstreamClaims(claims as Record<string, unknown>, { preset: this.cfg.preset, issuer: this.cfg.issuer, claimMapping: this.cfg.claim_mapping, acrMapping: this.cfg.acr_mapping });
+      return { identity, idToken: tokens.id_token };
+    } catch (e) {
+      throw new UpstreamError('server_error', (e as Error).message);
+    }
+  }
+
+  /** Origin of the upstream authorization endpoint (for the form-action CSP of the eID selector). */
+  async authorizationOrigin(): Promise<string | undefined> {
+    try {
+      const ep = (await this.config()).serverMetadata().authorization_endpoint;
+      return ep ? new URL(ep).origin : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The upstream's end-session URL, when it offers one. */
+  async endSessionUrl(idToken: string, postLogoutRedirectUri: string, state: string): Promise<string | undefined> {
+    try {
+      const c = await this.config();
+      if (!c.serverMetadata().end_session_endpoint) return undefined;
+      return oidc.buildEndSessionUrl(c, { id_token_hint: idToken, post_logout_redirect_uri: postLogoutRedirectUri, state }).href;
+    } catch {
+      return undefined;
+    }
+  }
+
+  get now(): number {
+    return this.clock.now();
+  }
+}

@@ -1,0 +1,45 @@
+import { join } from 'node:path';
+import type { Config } from '../config/config.js';
+import type { Clock } from '../core/clock.js';
+import type { Stores } from './ports.js';
+import { createPostgresStores } from './postgres/postgres-store.js';
+import { createRedisEphemeralStore } from './redis/redis-ephemeral-store.js';
+import { createSqliteStores } from './sqlite/sqlite-store.js';
+
+/**
+ * Chooses the backends from the configuration:
+ *   DATABASE_URL → PostgreSQL for durable state (and for ephemeral state too when there is no Redis);
+ *   REDIS_URL    → Redis for ephemeral state (durable state in PostgreSQL, or else SQLite in dataDir);
+ *   neither      → SQLite in dataDir for everything.
+ * ping() checks every backend in use; close() closes them all.
+ */
+export async function createStores(config: Config, clock: Clock): Promise<Stores> {
+  const durable = config.databaseUrl
+    ? await createPostgresStores(config.databaseUrl, clock)
+    : createSqliteStores(join(config.dataDir, 'ansattporten.sqlite'), clock);
+  if (!config.redisUrl) return durable;
+
+  let redis;
+  try {
+    redis = await createRedisEphemeralStore(config.redisUrl);
+  } catch (e) {
+    await durable.close().catch(() => {});
+    throw e;
+  }
+  const ephemeral = redis;
+  return {
+    ephemeral,
+    keys: durable.keys,
+    clients: durable.clients,
+    grants: durable.grants,
+    ...(durable.audit ? { audit: durable.audit } : {}),
+    async ping() {
+      await Promise.all([durable.ping(), ephemeral.ping()]);
+    },
+    async close() {
+      const results = await Promise.allSettled([durable.close(), ephemeral.close()]);
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
+  };
+}

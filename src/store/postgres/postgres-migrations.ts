@@ -1,0 +1,27 @@
+/**
+ * Versioned schema migrations for the PostgreSQL store; applied in order, each exactly once
+ * (version = index + 1). Append new elements; never edit one that has shipped.
+ *
+ * Times that the application compares against its Clock are stored as epoch milliseconds
+ * (bigint), exactly like the SQLite store, so tests can move time.
+ */
+export const POSTGRES_MIGRATIONS: string[] = [
+  `
+  CREATE TABLE ephemeral (ns text NOT NULL, key text NOT NULL, value text NOT NULL, expires_at bigint NOT NULL, PRIMARY KEY (ns, key));
+  CREATE INDEX ephemeral_expiry ON ephemeral (expires_at);
+  CREATE TABLE signing_keys (kid text PRIMARY KEY, alg text NOT NULL, private_jwk jsonb NOT NULL, public_jwk jsonb NOT NULL,
+    state text NOT NULL, created_at bigint NOT NULL, activated_at bigint, publish_until bigint);
+  CREATE TABLE secrets (name text PRIMARY KEY, value text NOT NULL);
+  CREATE TABLE clients (client_id text PRIMARY KEY, data jsonb NOT NULL);
+  CREATE TABLE grants (id text PRIMARY KEY, client_id text NOT NULL, sid text NOT NULL, scope text NOT NULL, data jsonb NOT NULL,
+    expires_at bigint NOT NULL, revoked boolean NOT NULL DEFAULT false);
+  CREATE INDEX grants_sid ON grants (sid);
+  CREATE INDEX grants_expiry ON grants (expires_at);
+  CREATE TABLE refresh_tokens (hash text PRIMARY KEY, grant_id text NOT NULL, expires_at bigint NOT NULL, used boolean NOT NULL DEFAULT false);
+  CREATE INDEX refresh_tokens_grant ON refresh_tokens (grant_id);
+  CREATE TABLE access_tokens (jti text PRIMARY KEY, grant_id text NOT NULL, expires_at bigint NOT NULL);
+  CREATE INDEX access_tokens_expiry ON access_tokens (expires_at);
+  CREATE TABLE audit_log (id bigserial PRIMARY KEY, at timestamptz NOT NULL, actor text NOT NULL, action text NOT NULL,
+    target text NOT NULL, before jsonb, after jsonb);
+  `,
+];
