@@ -85,6 +85,14 @@ const ConfigFileSchema = z.strictObject({
     /** Allow an http issuer (only outside production, for local test upstreams). */
     allow_insecure: z.boolean().default(false),
   })).default([]),
+  store: z.strictObject({
+    /**
+     * Where short-lived state (sessions, logins in progress, codes, PAR, replay caches) lives when
+     * neither REDIS_URL nor DATABASE_URL is set: `memory` (fast; ends at a restart) or `sqlite`
+     * (survives restarts; several disk commits per login).
+     */
+    ephemeral: z.enum(['memory', 'sqlite']).default('memory'),
+  }).prefault({}),
   logging: z.strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   }).prefault({}),
@@ -176,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     testidEnabled: merged.testid.enabled ?? !production,
     demoEnabled: merged.demo.enabled ?? !production,
     secureCookies: issuer.startsWith('https://'),
+    store: { ephemeral: (env.EPHEMERAL_STORE as 'memory' | 'sqlite' | undefined) ?? merged.store.ephemeral },
     logging: { level: (env.LOG_LEVEL as ConfigFile['logging']['level'] | undefined) ?? merged.logging.level },
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,

@@ -5,6 +5,7 @@ import type { Stores } from './ports.js';
 import { createPostgresStores } from './postgres/postgres-store.js';
 import { createRedisEphemeralStore } from './redis/redis-ephemeral-store.js';
 import { createSqliteStores } from './sqlite/sqlite-store.js';
+import { MemoryEphemeralStore } from './memory/memory-ephemeral-store.js';
 
 /**
  * Chooses the backends from the configuration:
@@ -17,7 +18,20 @@ export async function createStores(config: Config, clock: Clock): Promise<Stores
   const durable = config.databaseUrl
     ? await createPostgresStores(config.databaseUrl, clock)
     : createSqliteStores(join(config.dataDir, 'ansattporten.sqlite'), clock);
-  if (!config.redisUrl) return durable;
+  if (!config.redisUrl) {
+    // One process on one machine: short-lived state may live in memory (as Redis keeps it), which
+    // saves several disk commits per login; sessions and logins in progress then end at a restart.
+    if (config.databaseUrl || config.store.ephemeral !== 'memory') return durable;
+    const memory = new MemoryEphemeralStore(clock);
+    return {
+      ...durable,
+      ephemeral: memory,
+      async close() {
+        memory.close();
+        await durable.close();
+      },
+    };
+  }
 
   let redis;
   try {
