@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { systemClock, type Clock } from './core/clock.js';
 import { randomId } from './core/random.js';
 import type { Config } from './config/config.js';

@@ -44,7 +44,7 @@ export function adminApiRoutes(app: FastifyInstance, s: Services, deps: AdminApi
         sendJson(reply, 401, { error: 'invalid_token', error_description: r.description });
       } else {
         reply.header('WWW-Authenticate', `Bearer realm="${REALM}", error="${r.error}", error_description="${quoted(r.description)}"`);
-        sendJson(reply, r.error === 'invalid_request' ? 400 : 401, { error: r.error, error_description: r.description });
+        sendJson(reply, 401, { error: r.error, error_description: r.description });
       }
       return undefined;
     }

@@ -33,7 +33,7 @@ export interface AdminPrincipal {
 
 export type AdminAuthResult =
   | { ok: true; principal: AdminPrincipal }
-  | { ok: false; error: 'missing' | 'invalid_request' | 'invalid_token'; description: string };
+  | { ok: false; error: 'missing' | 'invalid_token'; description: string };
 
 export function hasScope(p: AdminPrincipal, scope: AdminScope): boolean {
   return p.scopes.includes(scope);
@@ -64,9 +64,10 @@ export class AdminAuthenticator {
 
   /** Checks an `Authorization` header value. */
   async authenticateHeader(header: string | undefined): Promise<AdminAuthResult> {
-    if (!header) return { ok: false, error: 'missing', description: 'a Bearer token is required' };
+    // Bearer only: any other scheme counts as no token at all.
+    if (!header || !/^Bearer(?: |$)/i.test(header)) return { ok: false, error: 'missing', description: 'a Bearer token is required' };
     const m = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)[ ]*$/i.exec(header);
-    if (!m) return { ok: false, error: 'invalid_request', description: 'the Authorization header must be "Bearer <token>"' };
+    if (!m) return { ok: false, error: 'invalid_token', description: 'the Authorization header must be "Bearer <token>"' };
     return this.authenticateToken(m[1]!);
   }
 

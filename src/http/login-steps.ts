@@ -15,6 +15,8 @@ import { renderErrorPage, renderNoRepresentationPage } from '../ui/index.js';
 import { sendAuthorizationError, sendAuthorizationResponse, type ResponseTarget } from './authorization-response.js';
 import { readCookie, setCookie } from './cookies.js';
 import { sendHtml } from './respond.js';
+import { eidsFor } from '../eid/eid.js';
+import { startUpstreamLogin } from './routes/upstream-routes.js';
 
 export function targetOf(request: AuthorizationRequest): ResponseTarget {
   return { redirectUri: request.redirectUri, responseMode: request.responseMode, state: request.state };
@@ -54,6 +56,10 @@ export class LoginSteps {
       }
       const browser = this.browserCookie(req, reply);
       const flow = await this.flows.create(request, browser);
+      // The selector skips itself when exactly one eID fits and it is an upstream eID (spec §5.3).
+      // TestID keeps its selector page, so test scripts have one stable path (eid=testid).
+      const fitting = eidsFor(this.s.eids, request.acrValues);
+      if (fitting.length === 1 && this.s.upstreams.has(fitting[0]!.id)) return startUpstreamLogin(this.s, this, reply, flow, fitting[0]!.id);
       return reply.code(afterPost ? 303 : 302).header('Cache-Control', 'no-store').redirect(`${this.s.config.loginBaseUrl}/login/select?flow=${flow.id}`, afterPost ? 303 : 302);
     }
     if (!request.authorizationDetails) return this.finish(req, reply, { request, context: ctx, reused: true }, undefined, afterPost, loaded);

@@ -49,7 +49,9 @@ export function authorizeRoutes(app: FastifyInstance, s: Services, steps: LoginS
     if (!client) return page('unknown client', 'invalid_client');
     const uri = params.get('request_uri')!;
     const id = uri.startsWith(PAR_PREFIX) ? uri.slice(PAR_PREFIX.length) : '';
-    const pushed = /^[A-Za-z0-9_-]{20,64}$/.test(id) ? await s.stores.ephemeral.take<PushedRequest>('par', id) : undefined;
+    // Check the owner before consuming, so that someone who sees a request_uri cannot spoil it for its client.
+    const peek = /^[A-Za-z0-9_-]{20,64}$/.test(id) ? await s.stores.ephemeral.get<PushedRequest>('par', id) : undefined;
+    const pushed = peek && peek.clientId === clientId ? await s.stores.ephemeral.take<PushedRequest>('par', id) : undefined;
     if (!pushed || pushed.clientId !== clientId) return page('request_uri is unknown, expired, already used or belongs to another client', 'invalid_request_uri');
     // Parameters repeated outside the pushed request must match it exactly (spec §6).
     for (const name of params.names()) {

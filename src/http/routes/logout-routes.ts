@@ -47,7 +47,7 @@ export function logoutRoutes(app: FastifyInstance, s: Services): void {
       keys: s.keys, issuer: s.config.issuer, getClient: async (id) => (await s.registry.getActive(id))?.client,
     });
     if (decision.problem) req.log.info({ problem: decision.problem }, 'logout without redirect');
-    const locale = pickLocale([...(params.get('ui_locales') ?? '').split(' '), readCookie(req, s.cookieNames.lang)]);
+    const locale = pickLocale([readCookie(req, s.cookieNames.lang), ...(params.get('ui_locales') ?? '').split(' ')]);
 
     const frames: string[] = [];
     const upstreamLogouts: { eid: string; idToken: string }[] = [];

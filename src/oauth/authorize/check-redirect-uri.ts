@@ -1,5 +1,5 @@
 import { OAuthError } from '../../core/oauth-error.js';
-import type { Check } from './authorization-request.js';
+import { MAX_PARAM_LENGTH, type Check } from './authorization-request.js';
 
 /** §5.2 step 2: redirect_uri must equal a registered one exactly; otherwise an error page. */
 export const checkRedirectUri: Check = (ctx) => {
@@ -11,5 +11,6 @@ export const checkRedirectUri: Check = (ctx) => {
   ctx.redirectUri = uri;
   ctx.req.redirectUri = uri;
   const state = ctx.params.isRepeated('state') ? undefined : ctx.params.get('state');
-  if (state !== undefined) ctx.state = state;
+  // An oversized state is refused later; it is not echoed back.
+  if (state !== undefined && state.length <= MAX_PARAM_LENGTH) ctx.state = state;
 };

@@ -1,0 +1,348 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Client, StoredClient } from '../../src/clients/client-types.js';
+import type { ManualClock } from '../../src/core/clock.js';
+import type { Grant, SigningKeyRecord, Stores } from '../../src/store/ports.js';
+
+/**
+ * The behaviour every store adapter must share. Each adapter's test file calls
+ * runStoreConformance with a factory that builds a fresh, isolated set of stores
+ * (random schema / key prefix) and a cleanup that removes it again.
+ */
+export interface StoreFixture {
+  stores: Stores;
+  clock: ManualClock;
+  /** The ephemeral store expires by wall-clock time (Redis), not by the ManualClock. */
+  realTimeExpiry?: boolean;
+  cleanup(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function makeClient(id: string, opts: { active?: boolean; orgno?: string } = {}): StoredClient {
+  const client: Client = {
+    client_id: id,
+    client_name: `Client ${id}`,
+    description: 'conformance test client',
+    client_orgno: opts.orgno ?? '310000001',
+    integration_type: 'ansattporten',
+    application_type: 'web',
+    token_endpoint_auth_method: 'client_secret_basic',
+    grant_types: ['authorization_code', 'refresh_token'],
+    scopes: ['openid', 'profile'],
+    redirect_uris: ['https://rp.example/cb'],
+    post_logout_redirect_uris: [],
+    frontchannel_logout_session_required: false,
+    backchannel_logout_session_required: false,
+    sso_disabled: true,
+    code_challenge_method: 'S256',
+    access_token_lifetime: 120,
+    authorization_lifetime: 7200,
+    refresh_token_lifetime: 3600,
+    refresh_token_usage: 'ONETIME',
+    active: opts.active ?? true,
+    created: '2024-01-01T00:00:00.000Z',
+    last_updated: '2024-01-01T00:00:00.000Z',
+  };
+  return { client, secret_hash: 'sha256$abc', secret_expires_at: 1_900_000_000_000 };
+}
+
+function makeGrant(id: string, over: Partial<Grant> = {}): Grant {
+  return {
+    id,
+    clientId: 'client-a',
+    sub: 'sub-' + id,
+    pid: '05910099843',
+    scope: 'openid profile',
+    acr: 'substantial',
+    amr: ['TestID'],
+    authTime: 1_700_000_000,
+    sid: 'sid-1',
+    locale: 'nb',
+    claims: { name: 'Kari Nordmann', groups: ['a', 'b'], nested: { n: 1.5, t: true, z: null } },
+    authorizationDetails: [{ type: 'ansattporten:altinn:service', resource: 'urn:x', reportees: [{ ID: '0192:123' }] }],
+    resource: 'https://api.example',
+    clientAmr: 'client_secret_basic',
+    createdAt: 1_700_000_000_123,
+    expiresAt: 1_700_007_200_123,
+    revoked: false,
+    ...over,
+  };
+}
+
+function makeKey(kid: string, createdAt: number, state: SigningKeyRecord['state'] = 'next'): SigningKeyRecord {
+  return {
+    kid,
+    alg: 'RS256',
+    privateJwk: { kty: 'RSA', kid, n: 'nnn', e: 'AQAB', d: 'ddd' },
+    publicJwk: { kty: 'RSA', kid, n: 'nnn', e: 'AQAB' },
+    state,
+    createdAt,
+  };
+}
+
+export function runStoreConformance(name: string, factory: () => Promise<StoreFixture>): void {
+  describe(`${name}: store conformance`, () => {
+    let fx: StoreFixture;
+    let s: Stores;
+    beforeEach(async () => {
+      fx = await factory();
+      s = fx.stores;
+    });
+    afterEach(async () => {
+      await fx?.cleanup();
+    });
+
+    it('ping resolves', async () => {
+      await expect(s.ping()).resolves.toBeUndefined();
+    });
+
+    describe('ephemeral', () => {
+      it('put/get round-trips JSON values; namespaces are separate; put overwrites', async () => {
+        const v = { a: 1, b: 'x', c: [true, null, { d: 2.5 }], e: 'æøå ✓' };
+        await s.ephemeral.put('ns1', 'k', v, 60);
+        await s.ephemeral.put('ns2', 'k', 'other', 60);
+        expect(await s.ephemeral.get('ns1', 'k')).toEqual(v);
+        expect(await s.ephemeral.get('ns2', 'k')).toBe('other');
+        expect(await s.ephemeral.get('ns1', 'missing')).toBeUndefined();
+        expect(await s.ephemeral.get('ns3', 'k')).toBeUndefined();
+        await s.ephemeral.put('ns1', 'k', 42, 60);
+        expect(await s.ephemeral.get('ns1', 'k')).toBe(42);
+      });
+
+      it('delete removes the value and tolerates a missing key', async () => {
+        await s.ephemeral.put('ns', 'k', 'v', 60);
+        await s.ephemeral.delete('ns', 'k');
+        expect(await s.ephemeral.get('ns', 'k')).toBeUndefined();
+        await expect(s.ephemeral.delete('ns', 'never')).resolves.toBeUndefined();
+      });
+
+      it('entries expire after their TTL: get, take and add all treat them as absent', async () => {
+        await s.ephemeral.put('exp', 'get', 'g', 1);
+        await s.ephemeral.put('exp', 'take', 't', 1);
+        expect(await s.ephemeral.add('exp', 'add', 'first', 1)).toBe(true);
+        await s.ephemeral.put('exp', 'long', 'l', 60);
+        await s.ephemeral.put('exp', 'extended', 'e1', 1);
+        await s.ephemeral.put('exp', 'extended', 'e2', 60); // put replaces the TTL too
+        if (!fx.realTimeExpiry) {
+          fx.clock.advance(999);
+          expect(await s.ephemeral.get('exp', 'get')).toBe('g');
+          expect(await s.ephemeral.add('exp', 'add', 'second', 1)).toBe(false);
+          fx.clock.advance(1); // exactly at expiry: gone
+        } else {
+          await sleep(1200); // the only wall-clock wait in the suite
+        }
+        expect(await s.ephemeral.get('exp', 'get')).toBeUndefined();
+        expect(await s.ephemeral.take('exp', 'take')).toBeUndefined();
+        expect(await s.ephemeral.add('exp', 'add', 'third', 60)).toBe(true);
+        expect(await s.ephemeral.get('exp', 'add')).toBe('third');
+        expect(await s.ephemeral.get('exp', 'long')).toBe('l');
+        expect(await s.ephemeral.get('exp', 'extended')).toBe('e2');
+      });
+
+      it('take returns the value once and only once', async () => {
+        await s.ephemeral.put('codes', 'c1', { grant: 'g1' }, 60);
+        expect(await s.ephemeral.take('codes', 'c1')).toEqual({ grant: 'g1' });
+        expect(await s.ephemeral.take('codes', 'c1')).toBeUndefined();
+        expect(await s.ephemeral.get('codes', 'c1')).toBeUndefined();
+        expect(await s.ephemeral.take('codes', 'never')).toBeUndefined();
+      });
+
+      it('of 20 concurrent takes of one key exactly one gets the value', async () => {
+        await s.ephemeral.put('codes', 'race', { n: 7 }, 60);
+        const results = await Promise.all(Array.from({ length: 20 }, () => s.ephemeral.take<{ n: number }>('codes', 'race')));
+        const winners = results.filter((r) => r !== undefined);
+        expect(winners).toEqual([{ n: 7 }]);
+      });
+
+      it('add stores only if absent, and again after delete', async () => {
+        expect(await s.ephemeral.add('jti', 'a', 'first', 60)).toBe(true);
+        expect(await s.ephemeral.add('jti', 'a', 'second', 60)).toBe(false);
+        expect(await s.ephemeral.get('jti', 'a')).toBe('first');
+        await s.ephemeral.put('jti', 'b', 'put', 60);
+        expect(await s.ephemeral.add('jti', 'b', 'added', 60)).toBe(false);
+        await s.ephemeral.delete('jti', 'a');
+        expect(await s.ephemeral.add('jti', 'a', 'third', 60)).toBe(true);
+        expect(await s.ephemeral.get('jti', 'a')).toBe('third');
+      });
+
+      it('of 20 concurrent adds of one key exactly one wins, and its value is stored', async () => {
+        const results = await Promise.all(Array.from({ length: 20 }, (_, i) => s.ephemeral.add('jti', 'race', i, 60)));
+        const winners = results.flatMap((r, i) => (r ? [i] : []));
+        expect(winners).toHaveLength(1);
+        expect(await s.ephemeral.get('jti', 'race')).toBe(winners[0]);
+      });
+    });
+
+    describe('signing keys and secrets', () => {
+      it('insert, list in creation order, insert is ignored for an existing kid', async () => {
+        expect(await s.keys.listSigningKeys()).toEqual([]);
+        const k2 = makeKey('k2', 2000, 'current');
+        const k1 = makeKey('k1', 1000, 'retired');
+        k2.activatedAt = 2500;
+        k1.activatedAt = 1500;
+        k1.publishUntil = 9000;
+        await s.keys.insertSigningKey(k2);
+        await s.keys.insertSigningKey(k1);
+        await s.keys.insertSigningKey({ ...makeKey('k1', 5000, 'next'), publicJwk: { kty: 'RSA', kid: 'k1', changed: true } });
+        expect(await s.keys.listSigningKeys()).toEqual([k1, k2]);
+      });
+
+      it('optional times are absent, not null, when unset', async () => {
+        await s.keys.insertSigningKey(makeKey('k', 1000));
+        const [k] = await s.keys.listSigningKeys();
+        expect(k).toEqual(makeKey('k', 1000));
+        expect(k!.activatedAt).toBeUndefined();
+        expect(k!.publishUntil).toBeUndefined();
+      });
+
+      it('update patches only the given fields; unknown kid is a no-op; delete removes', async () => {
+        await s.keys.insertSigningKey(makeKey('k1', 1000));
+        await s.keys.insertSigningKey(makeKey('k2', 2000));
+        await s.keys.updateSigningKey('k1', { state: 'current', activatedAt: 1_700_000_000_000 });
+        await s.keys.updateSigningKey('k1', { publishUntil: 1_800_000_000_000 });
+        await s.keys.updateSigningKey('k1', { state: 'retired' });
+        await s.keys.updateSigningKey('nope', { state: 'current' });
+        let keys = await s.keys.listSigningKeys();
+        expect(keys).toHaveLength(2);
+        expect(keys[0]).toEqual({ ...makeKey('k1', 1000), state: 'retired', activatedAt: 1_700_000_000_000, publishUntil: 1_800_000_000_000 });
+        expect(keys[1]).toEqual(makeKey('k2', 2000));
+        await s.keys.deleteSigningKey('k1');
+        await s.keys.deleteSigningKey('nope');
+        keys = await s.keys.listSigningKeys();
+        expect(keys.map((k) => k.kid)).toEqual(['k2']);
+      });
+
+      it('getOrCreateSecret: 10 concurrent first calls all get the same stored value', async () => {
+        const results = await Promise.all(Array.from({ length: 10 }, (_, i) => s.keys.getOrCreateSecret('salt', () => `candidate-${i}-${randomUUID()}`)));
+        expect(new Set(results).size).toBe(1);
+        expect(results[0]).toMatch(/^candidate-\d+-/);
+        expect(await s.keys.getOrCreateSecret('salt', () => 'late')).toBe(results[0]);
+        expect(await s.keys.getOrCreateSecret('other', () => 'other-value')).toBe('other-value');
+      });
+    });
+
+    describe('clients', () => {
+      it('put/get round-trips; missing is undefined; put replaces', async () => {
+        const c = makeClient('rp-1');
+        await s.clients.putClient(c);
+        expect(await s.clients.getClient('rp-1')).toEqual(c);
+        expect(await s.clients.getClient('rp-2')).toBeUndefined();
+        const changed = makeClient('rp-1');
+        changed.client.client_name = 'Renamed';
+        delete changed.secret_hash;
+        delete changed.secret_expires_at;
+        await s.clients.putClient(changed);
+        expect(await s.clients.getClient('rp-1')).toEqual(changed);
+      });
+
+      it('list is ordered by client_id, hides inactive clients unless asked, filters by orgno', async () => {
+        await s.clients.putClient(makeClient('b-client', { orgno: '111111111' }));
+        await s.clients.putClient(makeClient('a-client', { orgno: '222222222' }));
+        await s.clients.putClient(makeClient('B-upper', { orgno: '111111111' }));
+        await s.clients.putClient(makeClient('c-inactive', { active: false, orgno: '111111111' }));
+        const ids = (cs: StoredClient[]) => cs.map((c) => c.client.client_id);
+        expect(ids(await s.clients.listClients())).toEqual(['B-upper', 'a-client', 'b-client']);
+        expect(ids(await s.clients.listClients({ includeInactive: true }))).toEqual(['B-upper', 'a-client', 'b-client', 'c-inactive']);
+        expect(ids(await s.clients.listClients({ orgno: '111111111' }))).toEqual(['B-upper', 'b-client']);
+        expect(ids(await s.clients.listClients({ orgno: '111111111', includeInactive: true }))).toEqual(['B-upper', 'b-client', 'c-inactive']);
+        expect(ids(await s.clients.listClients({ orgno: '999999999' }))).toEqual([]);
+        expect(await s.clients.listClients({ orgno: '222222222' })).toEqual([makeClient('a-client', { orgno: '222222222' })]);
+      });
+    });
+
+    describe('grants', () => {
+      it('create/get round-trips every field; missing is undefined; revoke', async () => {
+        const g = makeGrant('g1');
+        await s.grants.createGrant(g);
+        expect(await s.grants.getGrant('g1')).toEqual(g);
+        expect(await s.grants.getGrant('nope')).toBeUndefined();
+        const minimal = makeGrant('g2');
+        delete minimal.pid;
+        delete minimal.authorizationDetails;
+        delete minimal.resource;
+        await s.grants.createGrant(minimal);
+        expect(await s.grants.getGrant('g2')).toEqual(minimal);
+        await s.grants.revokeGrant('g1');
+        expect(await s.grants.getGrant('g1')).toEqual({ ...g, revoked: true });
+        expect((await s.grants.getGrant('g2'))!.revoked).toBe(false);
+        await expect(s.grants.revokeGrant('nope')).resolves.toBeUndefined();
+      });
+
+      it('revokeGrantsForLogout revokes only the session grants whose scopes are only openid/profile', async () => {
+        await s.grants.createGrant(makeGrant('op', { sid: 'S', scope: 'openid profile' }));
+        await s.grants.createGrant(makeGrant('o', { sid: 'S', scope: 'openid' }));
+        await s.grants.createGrant(makeGrant('po', { sid: 'S', scope: 'profile openid' }));
+        await s.grants.createGrant(makeGrant('api', { sid: 'S', scope: 'openid profile ansattporten:altinn:service' }));
+        await s.grants.createGrant(makeGrant('other-sid', { sid: 'T', scope: 'openid profile' }));
+        await s.grants.createGrant(makeGrant('already', { sid: 'S', scope: 'openid', revoked: false }));
+        await s.grants.createGrant(makeGrant('prefix', { sid: 'S', scope: 'openid profilex' }));
+        await s.grants.revokeGrant('already');
+
+        const ids = await s.grants.revokeGrantsForLogout('S');
+        expect([...ids].sort()).toEqual(['o', 'op', 'po']);
+        for (const id of ['o', 'op', 'po', 'already']) expect((await s.grants.getGrant(id))!.revoked).toBe(true);
+        for (const id of ['api', 'other-sid', 'prefix']) expect((await s.grants.getGrant(id))!.revoked).toBe(false);
+        expect(await s.grants.revokeGrantsForLogout('S')).toEqual([]);
+        expect(await s.grants.revokeGrantsForLogout('unknown')).toEqual([]);
+      });
+
+      it('refresh tokens: put/get, replace, touch; missing is undefined', async () => {
+        await s.grants.putRefreshToken('h1', { grantId: 'g1', expiresAt: 1_700_000_100_000, used: false });
+        expect(await s.grants.getRefreshToken('h1')).toEqual({ grantId: 'g1', expiresAt: 1_700_000_100_000, used: false });
+        expect(await s.grants.getRefreshToken('nope')).toBeUndefined();
+        await s.grants.touchRefreshToken('h1', 1_700_000_200_000);
+        expect(await s.grants.getRefreshToken('h1')).toEqual({ grantId: 'g1', expiresAt: 1_700_000_200_000, used: false });
+        await s.grants.touchRefreshToken('nope', 1);
+        expect(await s.grants.getRefreshToken('nope')).toBeUndefined();
+        await s.grants.putRefreshToken('h1', { grantId: 'g2', expiresAt: 5, used: true });
+        expect(await s.grants.getRefreshToken('h1')).toEqual({ grantId: 'g2', expiresAt: 5, used: true });
+      });
+
+      it('markRefreshTokenUsed is true for the first caller only', async () => {
+        await s.grants.putRefreshToken('h', { grantId: 'g', expiresAt: 1_700_000_100_000, used: false });
+        expect(await s.grants.markRefreshTokenUsed('h')).toBe(true);
+        expect(await s.grants.markRefreshTokenUsed('h')).toBe(false);
+        expect((await s.grants.getRefreshToken('h'))!.used).toBe(true);
+        expect(await s.grants.markRefreshTokenUsed('missing')).toBe(false);
+      });
+
+      it('of 20 concurrent markRefreshTokenUsed calls exactly one wins', async () => {
+        await s.grants.putRefreshToken('race', { grantId: 'g', expiresAt: 1_700_000_100_000, used: false });
+        const results = await Promise.all(Array.from({ length: 20 }, () => s.grants.markRefreshTokenUsed('race')));
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('access-token index maps jti to grant', async () => {
+        await s.grants.putAccessToken('jti-1', 'g1', 1_700_000_100_000);
+        await s.grants.putAccessToken('jti-2', 'g2', 1_700_000_100_000);
+        expect(await s.grants.getAccessTokenGrant('jti-1')).toBe('g1');
+        expect(await s.grants.getAccessTokenGrant('jti-2')).toBe('g2');
+        expect(await s.grants.getAccessTokenGrant('nope')).toBeUndefined();
+        await s.grants.putAccessToken('jti-1', 'g3', 1_700_000_200_000);
+        expect(await s.grants.getAccessTokenGrant('jti-1')).toBe('g3');
+      });
+    });
+
+    describe('audit', () => {
+      it('append/list: newest first, limit, before/after round-trip, at from the clock by default', async () => {
+        const audit = s.audit!;
+        expect(audit).toBeDefined();
+        expect(await audit.list()).toEqual([]);
+        fx.clock.set(1_700_000_000_123);
+        await audit.append({ actor: 'admin', action: 'client.create', target: 'rp-1', after: { client_name: 'A', scopes: ['openid'] } });
+        await audit.append({ at: 1_700_000_005_456, actor: 'admin', action: 'client.update', target: 'rp-1', before: { client_name: 'A' }, after: { client_name: 'B' } });
+        await audit.append({ actor: 'system', action: 'key.rotate', target: 'kid-1', before: null });
+
+        const all = await audit.list();
+        expect(all.map((e) => e.action)).toEqual(['key.rotate', 'client.update', 'client.create']);
+        expect(all[0]!.id).toBeGreaterThan(all[1]!.id);
+        expect(all[1]!.id).toBeGreaterThan(all[2]!.id);
+        expect(all[2]).toEqual({ id: all[2]!.id, at: 1_700_000_000_123, actor: 'admin', action: 'client.create', target: 'rp-1', after: { client_name: 'A', scopes: ['openid'] } });
+        expect(all[1]).toEqual({ id: all[1]!.id, at: 1_700_000_005_456, actor: 'admin', action: 'client.update', target: 'rp-1', before: { client_name: 'A' }, after: { client_name: 'B' } });
+        expect(all[0]).toEqual({ id: all[0]!.id, at: 1_700_000_000_123, actor: 'system', action: 'key.rotate', target: 'kid-1' });
+        expect((await audit.list({ limit: 2 })).map((e) => e.action)).toEqual(['key.rotate', 'client.update']);
+      });
+    });
+  });
+}
