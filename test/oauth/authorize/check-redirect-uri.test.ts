@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { CLIENT_DEFAULTS, type Client } from '../../../src/clients/client-types.js';
+import { OAuthError } from '../../../src/core/oauth-error.js';
+import { Params } from '../../../src/core/params.js';
+import type { Acr, Check, PipelineContext, PipelineDeps } from '../../../src/oauth/authorize/authorization-request.js';
+
+function makeClient(over: Partial<Client> = {}): Client {
+  return {
+    ...CLIENT_DEFAULTS, grant_types: ['authorization_code'], scopes: ['openid', 'profile'],
+    client_id: 'client-a', client_name: 'Client A', description: 'test', client_orgno: '310900001',
+    redirect_uris: ['https://a.example.test/callback'], post_logout_redirect_uris: [],
+    active: true, created: '2025-01-01T00:00:00.000Z', last_updated: '2025-01-01T00:00:00.000Z', ...over,
+  };
+}
+
+const DEPS: PipelineDeps = {
+  getClient: async () => undefined,
+  requireStateAndNonce: true,
+  supportedAcr: new Set<Acr>(['substantial', 'high', 'entraid']),
+};
+
+/** A context as the checks after client and redirect_uri see it. */
+function ctx(q: string | Record<string, string | undefined>, over: Partial<PipelineContext> = {}): PipelineContext {
+  const sp = typeof q === 'string'
+    ? new URLSearchParams(q)
+    : new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => e[1] !== undefined));
+  return {
+    params: Params.fromSearchParams(sp), deps: DEPS, mode: 'authorize', client: makeClient(),
+    redirectUri: 'https://a.example.test/callback', responseMode: 'query', req: {}, ...over,
+  };
+}
+
+async function errorOf(check: Check, c: PipelineContext): Promise<OAuthError> {
+  try {
+    await check(c);
+  } catch (e) {
+    expect(e).toBeInstanceOf(OAuthError);
+    return e as OAuthError;
+  }
+  throw new Error('expected the check to fail');
+}
+import { checkRedirectUri } from '../../../src/oauth/authorize/check-redirect-uri.js';
+
+const CB = 'https://a.example.test/callback';
+const fresh = (q: string | Record<string, string | undefined>, over: Partial<PipelineContext> = {}) => ctx(q, { redirectUri: undefined, ...over });
+
+describe('checkRedirectUri: accepted', () => {
+  it('accepts an exactly registered redirect_uri and records it with the state', async () => {
+    const c = fresh({ redirect_uri: CB, state: 'st-1' });
+    await checkRedirectUri(c);
+    expect(c.redirectUri).toBe(CB);
+    expect(c.req.redirectUri).toBe(CB);
+    expect(c.state).toBe('st-1');
+  });
+
+  it('accepts any one of several registered URIs', async () => {
+    const client = makeClient({ redirect_uris: [CB, 'https://a.example.test/other', 'http://localhost:8080/cb'] });
+    for (const uri of client.redirect_uris) {
+      const c = fresh({ redirect_uri: uri }, { client });
+      await checkRedirectUri(c);
+      expect(c.redirectUri).toBe(uri);
+    }
+  });
+
+  it('records no state when none is given', async () => {
+    const c = fresh({ redirect_uri: CB });
+    await checkRedirectUri(c);
+    expect(c.state).toBeUndefined();
+  });
+
+  it('does not record a repeated state (it would be ambiguous which one to return)', async () => {
+    const c = fresh(`redirect_uri=${encodeURIComponent(CB)}&state=a&state=b`);
+    await checkRedirectUri(c);
+    expect(c.redirectUri).toBe(CB);
+    expect(c.state).toBeUndefined();
+  });
+
+  it('keeps the state exactly as given (no trimming or decoding beyond the query string)', async () => {
+    const c = fresh({ redirect_uri: CB, state: ' a+b%20c/ø ' });
+    await checkRedirectUri(c);
+    expect(c.state).toBe(' a+b%20c/ø ');
+  });
+});
+
+describe('checkRedirectUri: refused with an error page', () => {
+  const near = [
+    'https://a.example.test/callback/',
+    'https://a.example.test/callback?x=1',
+    'https://a.example.test/callback#frag',
+    'https://A.example.test/callback',
+    'https://a.example.test/Callback',
+    'http://a.example.test/callback',
+    'https://a.example.test:443/callback',
+    'https://a.example.test/callbac',
+    'https://a.example.test/callback2',
+    'https://evil.example/callback',
+    ' https://a.example.test/callback',
+  ];
+  for (const uri of near) {
+    it(`refuses the unregistered ${JSON.stringify(uri)}`, async () => {
+      const c = fresh({ redirect_uri: uri, state: 's' });
+      const e = await errorOf(checkRedirectUri, c);
+      expect(e.error).toBe('invalid_request');
+      expect(e.delivery).toBe('page');
+      expect(c.redirectUri).toBeUndefined();
+      expect(c.req.redirectUri).toBeUndefined();
+      expect(c.state).toBeUndefined();
+    });
+  }
+
+  it('refuses a missing or empty redirect_uri', async () => {
+    for (const q of [{ state: 's' }, { redirect_uri: '' }]) {
+      const c = fresh(q);
+      const e = await errorOf(checkRedirectUri, c);
+      expect(e.error).toBe('invalid_request');
+      expect(e.delivery).toBe('page');
+      expect(e.description).toMatch(/missing/);
+      expect(c.redirectUri).toBeUndefined();
+    }
+  });
+
+  it('refuses a repeated redirect_uri, even when both values are registered or equal', async () => {
+    const client = makeClient({ redirect_uris: [CB, 'https://a.example.test/other'] });
+    for (const second of [CB, 'https://a.example.test/other']) {
+      const c = fresh(`redirect_uri=${encodeURIComponent(CB)}&redirect_uri=${encodeURIComponent(second)}&state=s`, { client });
+      const e = await errorOf(checkRedirectUri, c);
+      expect(e.error).toBe('invalid_request');
+      expect(e.delivery).toBe('page');
+      expect(e.description).toMatch(/repeated/);
+      expect(c.redirectUri).toBeUndefined();
+    }
+  });
+
+  it('does not accept a URI registered on another client', async () => {
+    const c = fresh({ redirect_uri: 'https://b.example.test/callback' }, { client: makeClient() });
+    expect((await errorOf(checkRedirectUri, c)).delivery).toBe('page');
+  });
+});
+
+describe('checkRedirectUri: par mode', () => {
+  it('answers with JSON errors instead of a page', async () => {
+    for (const q of ['', 'redirect_uri=https%3A%2F%2Fevil.example%2F', `redirect_uri=${encodeURIComponent(CB)}&redirect_uri=${encodeURIComponent(CB)}`]) {
+      const e = await errorOf(checkRedirectUri, fresh(q, { mode: 'par' }));
+      expect(e.error).toBe('invalid_request');
+      expect(e.delivery).toBe('json');
+    }
+  });
+
+  it('accepts a registered URI', async () => {
+    const c = fresh({ redirect_uri: CB }, { mode: 'par' });
+    await checkRedirectUri(c);
+    expect(c.req.redirectUri).toBe(CB);
+  });
+});
