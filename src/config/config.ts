@@ -117,6 +117,10 @@ export interface Config extends Omit<ConfigFile, 'port' | 'issuer' | 'data_dir' 
   databaseUrl?: string;
   /** Redis for short-lived state (sessions, flows, PAR, codes, replay caches) when set. */
   redisUrl?: string;
+  /** PostgreSQL schema (created if absent); default the connection's search_path (public). */
+  databaseSchema?: string;
+  /** Prefix of every Redis key (default "ap"), so several deployments can share one Redis. */
+  redisPrefix?: string;
 }
 
 export class ConfigError extends Error {
@@ -188,6 +192,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logging: { level: (env.LOG_LEVEL as ConfigFile['logging']['level'] | undefined) ?? merged.logging.level },
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
+    databaseSchema: env.DATABASE_SCHEMA || undefined,
+    redisPrefix: env.REDIS_PREFIX || undefined,
   };
 }
 

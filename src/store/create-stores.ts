@@ -16,7 +16,7 @@ import { MemoryEphemeralStore } from './memory/memory-ephemeral-store.js';
  */
 export async function createStores(config: Config, clock: Clock): Promise<Stores> {
   const durable = config.databaseUrl
-    ? await createPostgresStores(config.databaseUrl, clock)
+    ? await createPostgresStores(config.databaseUrl, clock, config.databaseSchema ? { schema: config.databaseSchema } : {})
     : createSqliteStores(join(config.dataDir, 'ansattporten.sqlite'), clock);
   if (!config.redisUrl) {
     // One process on one machine: short-lived state may live in memory (as Redis keeps it), which
@@ -35,7 +35,7 @@ export async function createStores(config: Config, clock: Clock): Promise<Stores
 
   let redis;
   try {
-    redis = await createRedisEphemeralStore(config.redisUrl);
+    redis = await createRedisEphemeralStore(config.redisUrl, config.redisPrefix ? { prefix: config.redisPrefix } : {});
   } catch (e) {
     await durable.close().catch(() => {});
     throw e;
