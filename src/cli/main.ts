@@ -14,9 +14,7 @@ import Database from 'better-sqlite3';
 import { ClientRegistry } from '../clients/client-registry.js';
 import { ConfigError, loadConfig, type Config } from '../config/config.js';
 import { systemClock, type Clock } from '../core/clock.js';
-import { createStores } from '../store/create-stores.js';
 import type { Stores } from '../store/ports.js';
-import { createPostgresPool, migratePostgres } from '../store/postgres/postgres-store.js';
 import { openSqlite } from '../store/sqlite/sqlite-store.js';
 import { KeyRotation, RotationRefused } from '../tokens/key-rotation.js';
 import { ClientAdmin, type AdminFailure, type ClientView } from '../admin/client-admin.js';
@@ -149,6 +147,7 @@ async function migrate(config: Config, io: CliIo, json: boolean): Promise<void> 
   let store: string;
   if (config.databaseUrl) {
     store = 'postgresql';
+    const { createPostgresPool, migratePostgres } = await import('../store/postgres/postgres-store.js');
     const pool = createPostgresPool(config.databaseUrl);
     try {
       applied = await migratePostgres(pool);
@@ -215,7 +214,8 @@ export async function main(argv: string[], ioIn?: Partial<CliIo>): Promise<numbe
   }
 
   let stores: Stores | undefined;
-  const open = async (): Promise<Stores> => (stores ??= await createStores(config, io.clock));
+  // Loaded on demand: the store drivers (pg, redis) are the slowest part of starting the CLI.
+  const open = async (): Promise<Stores> => (stores ??= await (await import('../store/create-stores.js')).createStores(config, io.clock));
   const needArg = (v: string | undefined, what: string): string => {
     if (!v) throw new UsageError(`missing ${what}`);
     return v;

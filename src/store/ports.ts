@@ -74,8 +74,17 @@ export interface RefreshTokenRecord {
   used: boolean;
 }
 
+/** The token records one token response creates, written together (one commit). */
+export interface IssuedTokenRecords {
+  accessToken?: { jti: string; grantId: string; expiresAt: number };
+  refreshToken?: { hash: string; rec: RefreshTokenRecord };
+}
+
 export interface GrantStore {
-  createGrant(grant: Grant): Promise<void>;
+  /** Creates the grant, and with it the records of the tokens issued with it, in one transaction. */
+  createGrant(grant: Grant, tokens?: IssuedTokenRecords): Promise<void>;
+  /** Records tokens issued for an existing grant (refresh), in one transaction. */
+  saveTokens(tokens: IssuedTokenRecords): Promise<void>;
   getGrant(id: string): Promise<Grant | undefined>;
   revokeGrant(id: string): Promise<void>;
   /** Revoke the grants of a browser session whose scopes are only openid/profile (logout). Returns ids. */

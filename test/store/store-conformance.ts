@@ -313,6 +313,34 @@ export function runStoreConformance(name: string, factory: () => Promise<StoreFi
         expect(results.filter(Boolean)).toHaveLength(1);
       });
 
+      it('createGrant with token records writes grant, access token and refresh token together', async () => {
+        const g = makeGrant('gt');
+        await s.grants.createGrant(g, {
+          accessToken: { jti: 'at-1', grantId: 'gt', expiresAt: 1_700_000_100_000 },
+          refreshToken: { hash: 'rt-1', rec: { grantId: 'gt', expiresAt: 1_700_000_200_000, used: false } },
+        });
+        expect(await s.grants.getGrant('gt')).toEqual(g);
+        expect(await s.grants.getAccessTokenGrant('at-1')).toBe('gt');
+        expect(await s.grants.getRefreshToken('rt-1')).toEqual({ grantId: 'gt', expiresAt: 1_700_000_200_000, used: false });
+        await s.grants.createGrant(makeGrant('g-at-only'), { accessToken: { jti: 'at-2', grantId: 'g-at-only', expiresAt: 1 } });
+        expect(await s.grants.getAccessTokenGrant('at-2')).toBe('g-at-only');
+        // a failing grant insert (duplicate id) leaves no token records behind
+        await expect(s.grants.createGrant(makeGrant('gt'), { accessToken: { jti: 'at-3', grantId: 'gt', expiresAt: 1 } })).rejects.toThrow();
+        expect(await s.grants.getAccessTokenGrant('at-3')).toBeUndefined();
+      });
+
+      it('saveTokens records an access token and a rotated refresh token', async () => {
+        await s.grants.createGrant(makeGrant('gs'));
+        await s.grants.saveTokens({
+          accessToken: { jti: 'at-s', grantId: 'gs', expiresAt: 1_700_000_100_000 },
+          refreshToken: { hash: 'rt-s', rec: { grantId: 'gs', expiresAt: 1_700_000_300_000, used: false } },
+        });
+        expect(await s.grants.getAccessTokenGrant('at-s')).toBe('gs');
+        expect(await s.grants.getRefreshToken('rt-s')).toEqual({ grantId: 'gs', expiresAt: 1_700_000_300_000, used: false });
+        await s.grants.saveTokens({ accessToken: { jti: 'at-s2', grantId: 'gs', expiresAt: 1 } });
+        expect(await s.grants.getAccessTokenGrant('at-s2')).toBe('gs');
+      });
+
       it('access-token index maps jti to grant', async () => {
         await s.grants.putAccessToken('jti-1', 'g1', 1_700_000_100_000);
         await s.grants.putAccessToken('jti-2', 'g2', 1_700_000_100_000);

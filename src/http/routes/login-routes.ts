@@ -113,7 +113,7 @@ export function loginRoutes(app: FastifyInstance, s: Services, steps: LoginSteps
       pid, subjectRef: pid, claims, locale,
     };
     flow.reused = false;
-    await steps.flows.save(flow);
+    // Saved only when the login continues in the picker (afterAuthentication does that).
     return steps.afterAuthentication(req, reply, flow, true);
   }));
 

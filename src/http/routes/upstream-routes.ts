@@ -82,7 +82,7 @@ export function upstreamRoutes(app: FastifyInstance, s: Services, steps: LoginSt
     };
     flow.reused = false;
     delete flow.upstream;
-    await steps.flows.save(flow);
+    // Saved only when the login continues in the picker (afterAuthentication does that).
     return steps.afterAuthentication(req, reply, flow, afterPost);
   };
   app.get<{ Params: { eid: string } }>('/login/callback/:eid', async (req, reply) => callback(req, reply, Params.fromSearchParams(new URL(req.url, 'http://x').searchParams), false));

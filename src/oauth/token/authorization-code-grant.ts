@@ -1,11 +1,11 @@
 import { OAuthError } from '../../core/oauth-error.js';
 import { randomId } from '../../core/random.js';
 import type { Params } from '../../core/params.js';
-import type { EphemeralStore, Grant } from '../../store/ports.js';
+import type { EphemeralStore, Grant, IssuedTokenRecords } from '../../store/ports.js';
 import { pairwiseSubject } from '../../tokens/pairwise-subject.js';
 import { grantOfUsedCode, markCodeUsed, takeCode } from '../authorization-code.js';
 import type { AuthenticatedClient } from '../client-auth/client-auth-types.js';
-import { issueAccessToken, issueIdToken, issueRefreshToken, type IssueDeps, type TokenResponse } from './issue-tokens.js';
+import { issueIdToken, newRefreshToken, signAccessToken, type IssueDeps, type TokenResponse } from './issue-tokens.js';
 import { isValidVerifier, verifyS256 } from './pkce.js';
 
 export interface CodeGrantDeps extends IssueDeps {
@@ -62,17 +62,19 @@ export async function authorizationCodeGrant(deps: CodeGrantDeps, auth: Authenti
     expiresAt: now + client.authorization_lifetime * 1000,
     revoked: false,
   };
-  await deps.grants.createGrant(grant);
-  await markCodeUsed(deps.ephemeral, code, grant.id, client.authorization_lifetime);
-
-  const at = await issueAccessToken(deps, client, grant);
+  // Sign first, then store the grant with its token records in one commit.
+  const at = await signAccessToken(deps, client, grant);
   const res: TokenResponse = { access_token: at.token, token_type: 'Bearer', expires_in: at.expiresIn, scope: grant.scope };
   if (grant.scope.split(' ').includes('openid')) res.id_token = await issueIdToken(deps, client, grant, rec.nonce);
+  const records: IssuedTokenRecords = { accessToken: at.record };
   if (client.grant_types.includes('refresh_token')) {
-    const rt = await issueRefreshToken(deps, client, grant);
+    const rt = newRefreshToken(deps, client, grant);
     res.refresh_token = rt.token;
     res.refresh_token_expires_in = rt.expiresIn;
+    records.refreshToken = rt.record;
   }
+  await deps.grants.createGrant(grant, records);
+  await markCodeUsed(deps.ephemeral, code, grant.id, client.authorization_lifetime);
   if (grant.authorizationDetails) res.authorization_details = grant.authorizationDetails;
   return res;
 }

@@ -1,6 +1,6 @@
 import type { Client } from '../../clients/client-types.js';
 import { randomId, sha256b64url } from '../../core/random.js';
-import type { Grant, GrantStore } from '../../store/ports.js';
+import type { Grant, GrantStore, IssuedTokenRecords } from '../../store/ports.js';
 import type { SigningKeys } from '../../tokens/signing-keys.js';
 import { accessTokenClaims, idTokenClaims } from '../../tokens/token-claims.js';
 
@@ -26,14 +26,18 @@ export interface TokenResponse {
 /** Short opaque ids like Digdir's (11 base64url characters ≈ 66 bits). */
 const jti = () => randomId(8).slice(0, 11);
 
-export async function issueAccessToken(deps: IssueDeps, client: Client, grant: Grant): Promise<{ token: string; expiresIn: number }> {
-  const iat = Math.floor(deps.now() / 1000);
+/**
+ * Signs an access token; the record that lets it be revoked and introspected is returned for the
+ * caller to store together with the rest of the response (one commit).
+ */
+export async function signAccessToken(deps: IssueDeps, client: Client, grant: Grant): Promise<{ token: string; expiresIn: number; record: NonNullable<IssuedTokenRecords['accessToken']> }> {
+  const now = deps.now();
+  const iat = Math.floor(now / 1000);
   // Never outlive the grant.
-  const lifetime = Math.max(1, Math.min(client.access_token_lifetime, Math.floor((grant.expiresAt - deps.now()) / 1000)));
+  const lifetime = Math.max(1, Math.min(client.access_token_lifetime, Math.floor((grant.expiresAt - now) / 1000)));
   const id = jti();
   const token = await deps.keys.sign(accessTokenClaims({ issuer: deps.issuer, client, grant, iat, lifetime, jti: id }), 'at+jwt');
-  await deps.grants.putAccessToken(id, grant.id, (iat + lifetime) * 1000);
-  return { token, expiresIn: lifetime };
+  return { token, expiresIn: lifetime, record: { jti: id, grantId: grant.id, expiresAt: (iat + lifetime) * 1000 } };
 }
 
 export async function issueIdToken(deps: IssueDeps, client: Client, grant: Grant, nonce: string | undefined): Promise<string> {
@@ -41,11 +45,14 @@ export async function issueIdToken(deps: IssueDeps, client: Client, grant: Grant
   return deps.keys.sign(idTokenClaims({ issuer: deps.issuer, client, grant, nonce, iat, lifetime: deps.idTokenLifetime, jti: jti() }), 'JWT');
 }
 
-/** A new opaque refresh token, stored as a hash; idle window capped by the grant's absolute end. */
-export async function issueRefreshToken(deps: IssueDeps, client: Client, grant: Grant): Promise<{ token: string; expiresIn: number }> {
+/** A new opaque refresh token (stored as a hash by the caller); idle window capped by the grant's absolute end. */
+export function newRefreshToken(deps: IssueDeps, client: Client, grant: Grant): { token: string; expiresIn: number; record: NonNullable<IssuedTokenRecords['refreshToken']> } {
   const token = randomId(32);
   const now = deps.now();
   const expiresAt = Math.min(now + client.refresh_token_lifetime * 1000, grant.expiresAt);
-  await deps.grants.putRefreshToken(sha256b64url(token), { grantId: grant.id, expiresAt, used: false });
-  return { token, expiresIn: Math.max(0, Math.floor((expiresAt - now) / 1000)) };
+  return {
+    token,
+    expiresIn: Math.max(0, Math.floor((expiresAt - now) / 1000)),
+    record: { hash: sha256b64url(token), rec: { grantId: grant.id, expiresAt, used: false } },
+  };
 }

@@ -2,7 +2,8 @@ import { OAuthError } from '../../core/oauth-error.js';
 import { sha256b64url } from '../../core/random.js';
 import type { Params } from '../../core/params.js';
 import type { AuthenticatedClient } from '../client-auth/client-auth-types.js';
-import { issueAccessToken, issueRefreshToken, type IssueDeps, type TokenResponse } from './issue-tokens.js';
+import { newRefreshToken, signAccessToken, type IssueDeps, type TokenResponse } from './issue-tokens.js';
+import type { IssuedTokenRecords } from '../../store/ports.js';
 
 const invalidGrant = (d: string) => new OAuthError('invalid_grant', d, 'json');
 
@@ -35,19 +36,24 @@ export async function refreshTokenGrant(deps: IssueDeps, auth: AuthenticatedClie
   }
 
   let refresh: { token: string; expiresIn: number };
+  const records: IssuedTokenRecords = {};
   if (client.refresh_token_usage === 'ONETIME' || rec.used) {
     const first = await deps.grants.markRefreshTokenUsed(hash);
     if (!first) {
       await deps.grants.revokeGrant(grant.id);
       throw invalidGrant('the refresh token has already been used; the grant is revoked');
     }
-    refresh = await issueRefreshToken(deps, client, grant);
+    const rt = newRefreshToken(deps, client, grant);
+    refresh = rt;
+    records.refreshToken = rt.record;
   } else {
     const expiresAt = Math.min(now + client.refresh_token_lifetime * 1000, grant.expiresAt);
     await deps.grants.touchRefreshToken(hash, expiresAt);
     refresh = { token, expiresIn: Math.floor((expiresAt - now) / 1000) };
   }
-  const at = await issueAccessToken(deps, client, grant);
+  const at = await signAccessToken(deps, client, grant);
+  records.accessToken = at.record;
+  await deps.grants.saveTokens(records);
   const res: TokenResponse = {
     access_token: at.token, token_type: 'Bearer', expires_in: at.expiresIn,
     refresh_token: refresh.token, refresh_token_expires_in: refresh.expiresIn, scope: grant.scope,

@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { Clock } from '../../core/clock.js';
 import type { StoredClient } from '../../clients/client-types.js';
 import type {
+  IssuedTokenRecords,
   AuditRecord, AuditStore, ClientStore, EphemeralStore, Grant, GrantStore, KeyStore, RefreshTokenRecord, SigningKeyRecord, Stores,
 } from '../ports.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
@@ -212,10 +213,29 @@ const LOGOUT_ONLY_SCOPE = '^(openid|profile)( (openid|profile))*$';
 export class PostgresGrantStore implements GrantStore {
   constructor(private readonly pool: PgPool) {}
 
-  async createGrant(g: Grant): Promise<void> {
+  async createGrant(g: Grant, tokens?: IssuedTokenRecords): Promise<void> {
+    // One statement (one round trip, one commit): the grant and the token records it comes with.
+    const at = tokens?.accessToken;
+    const rt = tokens?.refreshToken;
     await this.pool.query(
-      'INSERT INTO grants (id, client_id, sid, scope, data, expires_at, revoked) VALUES ($1, $2, $3, $4, $5, $6, false)',
-      [g.id, g.clientId, g.sid, g.scope, JSON.stringify(g), g.expiresAt],
+      `WITH g AS (INSERT INTO grants (id, client_id, sid, scope, data, expires_at, revoked) VALUES ($1, $2, $3, $4, $5, $6, false) RETURNING id),
+       a AS (INSERT INTO access_tokens (jti, grant_id, expires_at) SELECT $7::text, id, $8::bigint FROM g WHERE $7::text IS NOT NULL RETURNING 1),
+       r AS (INSERT INTO refresh_tokens (hash, grant_id, expires_at, used) SELECT $9::text, id, $10::bigint, false FROM g WHERE $9::text IS NOT NULL RETURNING 1)
+       SELECT 1`,
+      [g.id, g.clientId, g.sid, g.scope, JSON.stringify(g), g.expiresAt, at?.jti ?? null, at?.expiresAt ?? null, rt?.hash ?? null, rt?.rec.expiresAt ?? null],
+    );
+  }
+
+  async saveTokens(t: IssuedTokenRecords): Promise<void> {
+    const at = t.accessToken;
+    const rt = t.refreshToken;
+    await this.pool.query(
+      `WITH a AS (INSERT INTO access_tokens (jti, grant_id, expires_at) SELECT $1::text, $2::text, $3::bigint WHERE $1::text IS NOT NULL
+                  ON CONFLICT (jti) DO UPDATE SET grant_id = excluded.grant_id, expires_at = excluded.expires_at RETURNING 1),
+       r AS (INSERT INTO refresh_tokens (hash, grant_id, expires_at, used) SELECT $4::text, $5::text, $6::bigint, $7::boolean WHERE $4::text IS NOT NULL
+                  ON CONFLICT (hash) DO UPDATE SET grant_id = excluded.grant_id, expires_at = excluded.expires_at, used = excluded.used RETURNING 1)
+       SELECT 1`,
+      [at?.jti ?? null, at?.grantId ?? null, at?.expiresAt ?? null, rt?.hash ?? null, rt?.rec.grantId ?? null, rt?.rec.expiresAt ?? null, rt?.rec.used ?? false],
     );
   }
 

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import type { Clock } from '../../core/clock.js';
 import type { StoredClient } from '../../clients/client-types.js';
 import type {
-  AuditRecord, AuditStore, ClientStore, EphemeralStore, Grant, GrantStore, KeyStore, RefreshTokenRecord, SigningKeyRecord, Stores,
+  AuditRecord, AuditStore, ClientStore, EphemeralStore, Grant, GrantStore, IssuedTokenRecords, KeyStore, RefreshTokenRecord, SigningKeyRecord, Stores,
 } from '../ports.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 
@@ -158,8 +158,25 @@ export class SqliteGrantStore implements GrantStore {
     this.sUseRt = db.prepare('UPDATE refresh_tokens SET used = 1 WHERE hash = ? AND used = 0');
   }
 
-  async createGrant(g: Grant): Promise<void> {
+  private readonly createTx = (g: Grant, t?: IssuedTokenRecords) => {
     this.sInsGrant.run(g.id, g.clientId, g.sid, g.scope, JSON.stringify(g), g.expiresAt);
+    if (t) this.writeTokens(t);
+  };
+
+  private writeTokens(t: IssuedTokenRecords): void {
+    if (t.accessToken) this.sPutAt.run(t.accessToken.jti, t.accessToken.grantId, t.accessToken.expiresAt);
+    if (t.refreshToken) {
+      const r = t.refreshToken.rec;
+      this.sPutRt.run(t.refreshToken.hash, r.grantId, r.expiresAt, r.used ? 1 : 0);
+    }
+  }
+
+  async createGrant(g: Grant, tokens?: IssuedTokenRecords): Promise<void> {
+    this.db.transaction(this.createTx)(g, tokens);
+  }
+
+  async saveTokens(tokens: IssuedTokenRecords): Promise<void> {
+    this.db.transaction((t: IssuedTokenRecords) => this.writeTokens(t))(tokens);
   }
 
   async getGrant(id: string): Promise<Grant | undefined> {
