@@ -1,5 +1,5 @@
 import * as oidc from 'openid-client';
-import { importJWK, type JWK } from 'jose';
+import { compactVerify, createRemoteJWKSet, importJWK, type JWK } from 'jose';
 import type { Clock } from '../../core/clock.js';
 import type { Acr } from '../../oauth/authorize/authorization-request.js';
 import type { EidDescriptor } from '../eid.js';
@@ -38,14 +38,22 @@ export class UpstreamError extends Error {
 
 const PRESET_NAMES: Record<Preset, string> = { idporten: 'ID-porten', entraid: 'Microsoft Entra ID', oidc: 'OpenID Connect' };
 
+/** Asymmetric JWS algorithms accepted on upstream id_tokens. */
+const ID_TOKEN_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+
 /**
  * An upstream OpenID provider used as an eID. openid-client (a certified relying party) does the
- * protocol: discovery, PKCE, state, nonce, the RFC 9207 `iss` check, id_token signature and claims
- * validation with clock-skew tolerance, JWKS caching with a refetch on an unknown kid.
+ * protocol: discovery, PKCE, state, nonce, the RFC 9207 `iss` check (also on error responses),
+ * id_token claims validation with clock-skew tolerance. openid-client does not verify the signature
+ * of an id_token from the token endpoint (OIDC Core 3.1.3.7 lets TLS stand in for it), so the
+ * signature is verified here with jose against the upstream JWKS, cached, and fetched again at
+ * once when an unknown kid appears (a rotation); only an id_token the upstream gave us for a valid
+ * code can cause that fetch.
  */
 export class UpstreamEid {
   readonly descriptor: EidDescriptor;
   private configuration?: Promise<oidc.Configuration>;
+  private jwks?: { uri: string; keys: ReturnType<typeof createRemoteJWKSet> };
 
   constructor(readonly cfg: UpstreamEidConfig, private readonly clock: Clock) {
     this.descriptor = { id: cfg.id, name: cfg.name ?? PRESET_NAMES[cfg.preset], acr: cfg.acr ?? defaultAcr(cfg.preset) };
@@ -97,27 +105,46 @@ export class UpstreamEid {
   /** Redeems the upstream code and maps the verified id_token. Errors are UpstreamError with our OAuth error code. */
   async callback(currentUrl: URL, st: UpstreamRequestState): Promise<{ identity: UpstreamIdentity; idToken: string }> {
     const c = await this.config();
-    const err = currentUrl.searchParams.get('error');
-    if (err) {
-      throw new UpstreamError(err === 'access_denied' ? 'access_denied' : err === 'temporarily_unavailable' ? 'temporarily_unavailable' : 'server_error',
-        `the eID answered ${err.slice(0, 60)}`);
-    }
     let tokens;
     try {
+      // Error responses too go through openid-client, so that their state and iss are checked (RFC 9207).
       tokens = await oidc.authorizationCodeGrant(c, currentUrl, { pkceCodeVerifier: st.verifier, expectedState: st.state, expectedNonce: st.nonce, idTokenExpected: true });
     } catch (e) {
-      const anyE = e as { code?: string; error?: string; message: string };
+      const anyE = e as { code?: string; error?: string; message: string; cause?: unknown };
+      if (e instanceof oidc.AuthorizationResponseError) {
+        const err = anyE.error ?? '';
+        throw new UpstreamError(err === 'access_denied' ? 'access_denied' : err === 'temporarily_unavailable' ? 'temporarily_unavailable' : 'server_error',
+          `the eID answered ${err.slice(0, 60)}`);
+      }
+      console.error('DBG', e, (e as any).cause);
       if (anyE.error === 'access_denied') throw new UpstreamError('access_denied', 'the eID refused the login');
-      const timeout = anyE.code === 'OAUTH_TIMEOUT' || /abort|timeout/i.test(anyE.message);
-      throw new UpstreamError(timeout ? 'temporarily_unavailable' : 'server_error', `the eID response was rejected: ${anyE.message}`);
+      throw new UpstreamError(unreachable(anyE) ? 'temporarily_unavailable' : 'server_error', `the eID response was rejected: ${anyE.message}`);
     }
     const claims = tokens.claims();
     if (!claims || !tokens.id_token) throw new UpstreamError('server_error', 'the eID returned no id_token');
+    await this.verifySignature(c, tokens.id_token);
     try {
       const identity = mapUpstreamClaims(claims as Record<string, unknown>, { preset: this.cfg.preset, issuer: this.cfg.issuer, claimMapping: this.cfg.claim_mapping, acrMapping: this.cfg.acr_mapping });
       return { identity, idToken: tokens.id_token };
     } catch (e) {
       throw new UpstreamError('server_error', (e as Error).message);
+    }
+  }
+
+  /** Verifies the id_token signature against the upstream JWKS (cached; refetched on an unknown kid). */
+  private async verifySignature(c: oidc.Configuration, idToken: string): Promise<void> {
+    const uri = c.serverMetadata().jwks_uri;
+    if (!uri) throw new UpstreamError('server_error', `the eID ${this.cfg.id} publishes no jwks_uri`);
+    if (!this.cfg.allow_insecure && !uri.startsWith('https://')) throw new UpstreamError('server_error', `the eID ${this.cfg.id} publishes a jwks_uri without https`);
+    if (this.jwks?.uri !== uri) {
+      this.jwks = { uri, keys: createRemoteJWKSet(new URL(uri), { timeoutDuration: this.cfg.timeout_seconds * 1000, cooldownDuration: 0, cacheMaxAge: 10 * 60_000 }) };
+    }
+    try {
+      await compactVerify(idToken, this.jwks.keys, { algorithms: ID_TOKEN_ALGS });
+    } catch (e) {
+      const anyE = e as { code?: string; message: string; cause?: unknown };
+      const down = anyE.code === 'ERR_JWKS_TIMEOUT' || e instanceof TypeError;
+      throw new UpstreamError(down ? 'temporarily_unavailable' : 'server_error', `the eID id_token signature was not verified: ${anyE.message}`);
     }
   }
 
@@ -145,4 +172,11 @@ export class UpstreamEid {
   get now(): number {
     return this.clock.now();
   }
+}
+
+/** A timeout, a connection failure or a 5xx answer: the eID is unavailable rather than wrong. */
+function unreachable(e: { code?: string; message: string; cause?: unknown }): boolean {
+  if (e.code === 'OAUTH_TIMEOUT' || e.code === 'OAUTH_ABORT' || /abort|timeout/i.test(e.message)) return true;
+  if (e.cause instanceof TypeError) return true; // fetch failed: refused, reset, DNS
+  return e.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' && e.cause instanceof Response && e.cause.status >= 500;
 }

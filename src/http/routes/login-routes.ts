@@ -20,7 +20,8 @@ import { startUpstreamLogin } from './upstream-routes.js';
 export function loginRoutes(app: FastifyInstance, s: Services, steps: LoginSteps): void {
   const base = s.config.loginBaseUrl;
   const cancelUrl = `${base}/login/cancel`;
-  const clientName = async (flow: LoginFlow) => (await s.registry.getActive(flow.request.clientId))?.client.client_name ?? flow.request.clientId;
+  const clientName = async (flow: LoginFlow) =>
+    flow.request.clientName ?? (await s.registry.getActive(flow.request.clientId))?.client.client_name ?? flow.request.clientId;
 
   /** Loads the flow for a GET page; a `lang` query switches the language for this flow and later ones. */
   const flowForPage = async (req: FastifyRequest, reply: FastifyReply): Promise<LoginFlow> => {

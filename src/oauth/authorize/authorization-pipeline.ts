@@ -50,6 +50,7 @@ export async function runAuthorizationPipeline(
   if (client) {
     ctx.client = client;
     ctx.req.clientId = client.client_id;
+    ctx.req.clientName = client.client_name;
   }
   try {
     for (const check of AUTHORIZATION_CHECKS) await check(ctx);

@@ -8,6 +8,8 @@ export type Acr = 'substantial' | 'high' | 'entraid';
 /** A validated authorization request: what the rest of the login works from. */
 export interface AuthorizationRequest {
   clientId: string;
+  /** The client's display name, for the login pages. */
+  clientName?: string;
   redirectUri: string;
   responseMode: ResponseMode;
   scope: string[];

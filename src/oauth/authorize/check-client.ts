@@ -11,4 +11,5 @@ export const checkClient: Check = async (ctx) => {
   if (!client || !client.active) throw new OAuthError('invalid_client', 'unknown client', 'page');
   ctx.client = client;
   ctx.req.clientId = client.client_id;
+  ctx.req.clientName = client.client_name;
 };

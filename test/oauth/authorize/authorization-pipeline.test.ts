@@ -96,6 +96,7 @@ describe('runAuthorizationPipeline: success', () => {
     if (!r.ok) return;
     expect(r.request).toEqual({
       clientId: 'client-a',
+      clientName: 'Client A',
       redirectUri: CB,
       responseMode: 'form_post',
       scope: ['openid', 'profile'],
