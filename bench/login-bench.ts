@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   }]));
   const port = await freePort();
   const issuer = `http://localhost:${port}`;
-  const child = spawn(process.execPath, [...(process.env.CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.CPU_PROF] : []), '--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...(process.env.CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.CPU_PROF] : []), ...(process.env.SERVER_ENTRY ? [process.env.SERVER_ENTRY] : ['--import', 'tsx', 'src/main.ts'])], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dir, CLIENTS_FILE: clients, CONFIG_FILE: '', DATABASE_URL: '', REDIS_URL: '' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -89,6 +89,17 @@ async function main(): Promise<void> {
     console.log(`server CPU per login:       ${perLogin.toFixed(2)} ms  (≈ ${(1000 / perLogin).toFixed(0)} logins/s per core)`);
     console.log(`RS256 sign (measured here): ${sign.toFixed(2)} ms × 2 = ${(2 * sign).toFixed(2)} ms`);
     console.log(`everything else per login:  ${(perLogin - 2 * sign).toFixed(2)} ms`);
+    // Mean server-side latency per route (wall time inside the server, from its own metrics).
+    const metrics = await (await fetch(`${issuer}/metrics`)).text();
+    const sums = new Map<string, { sum: number; count: number }>();
+    for (const m of metrics.matchAll(/^ansattporten_http_request_duration_seconds_(sum|count)\{route="([^"]*)",method="([A-Z]+)"[^}]*\} ([0-9.e+-]+)$/gm)) {
+      const key = `${m[3]} ${m[2]}`;
+      const v = sums.get(key) ?? { sum: 0, count: 0 };
+      if (m[1] === 'sum') v.sum += Number(m[4]); else v.count += Number(m[4]);
+      sums.set(key, v);
+    }
+    console.log('mean time in the server per request:');
+    for (const [k, v] of [...sums].filter(([k]) => !k.includes('metrics')).sort()) console.log(`  ${k.padEnd(28)} ${((v.sum / v.count) * 1000).toFixed(3)} ms  (${v.count})`);
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));

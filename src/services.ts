@@ -60,7 +60,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     publishAheadMs: config.keys.publish_ahead_hours * 3600_000,
     keepRetiredMs: config.keys.keep_retired_hours * 3600_000,
   });
-  await rotation.ensureKeys();
+  await ensureKeysOnce(stores, rotation);
   const keys = new SigningKeys(stores.keys, clock);
   await keys.init();
   // Every instance re-reads the shared keys, so a rotation made anywhere (another instance, the CLI) is seen here.
@@ -119,6 +119,24 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
       lang: `${prefix}ansattporten_lang`,
     },
   };
+}
+
+/**
+ * Instances starting at once on an empty store would each generate their own first keys (and
+ * publish different JWKS until the next reload): one at a time creates them, the others wait for
+ * the lock and then find them. A lock left by a crashed instance expires after 30 s.
+ */
+async function ensureKeysOnce(stores: Stores, rotation: KeyRotation): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let held = false;
+  while (!(held = await stores.ephemeral.add('lock', 'key-init', 1, 30)) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  try {
+    await rotation.ensureKeys();
+  } finally {
+    if (held) await stores.ephemeral.delete('lock', 'key-init');
+  }
 }
 
 /** The built-in demo client, registered on every start outside production. */
