@@ -54,6 +54,60 @@ async function oneLogin(issuer: string): Promise<void> {
   await res.arrayBuffer();
 }
 
+/** One login against node-oidc-provider: authorize → login page → login post → resume → code → token. */
+async function oneOidcProviderLogin(issuer: string): Promise<void> {
+  const b = new Browser(issuer);
+  const verifier = randomBytes(32).toString('base64url');
+  const params = new URLSearchParams({
+    client_id: 'bench', response_type: 'code', redirect_uri: 'https://bench.example.test/cb', scope: 'openid profile',
+    state: randomBytes(8).toString('hex'), nonce: randomBytes(8).toString('hex'),
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256',
+  });
+  const page = await b.go(`${issuer}/auth?${params}`);
+  const action = /<form[^>]*action="([^"]+)"/.exec(page.html)![1]!;
+  const done = await b.go(new URL(action, issuer).href, { form: { prompt: 'login', login: '15895010046', password: 'x' } });
+  const code = new URL(done.location!).searchParams.get('code')!;
+  const res = await fetch(`${issuer}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('bench:bench-secret-bench-secret-bench-secret').toString('base64')}` },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: 'https://bench.example.test/cb', code_verifier: verifier }),
+  });
+  if (res.status !== 200) throw new Error(`oidc-provider token ${res.status}: ${await res.text()}`);
+  await res.arrayBuffer();
+}
+
+/** Server CPU per login (ms) of a child process serving `login`. */
+async function measure(child: ReturnType<typeof spawn>, login: () => Promise<void>): Promise<{ perLogin: number; wall: number }> {
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('issuer:')) resolve(); });
+    child.on('exit', (c) => reject(new Error(`server exited ${c}`)));
+  });
+  for (let i = 0; i < 30; i++) await login(); // warm-up (JIT, caches)
+  const before = cpuMs(child.pid!);
+  const t0 = performance.now();
+  let next = 0;
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (next < LOGINS) { next++; await login(); }
+  }));
+  return { perLogin: (cpuMs(child.pid!) - before) / LOGINS, wall: performance.now() - t0 };
+}
+
+async function compareWithOidcProvider(sign: number, ours: number): Promise<void> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['bench/oidc-provider-server.mjs'], { env: { ...process.env, PORT: String(port), NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    const { perLogin } = await measure(child, () => oneOidcProviderLogin(`http://localhost:${port}`));
+    console.log('');
+    console.log('node-oidc-provider, same machine, same login shape (1 RS256 signature: id_token; in-memory adapter):');
+    console.log(`  server CPU per login:     ${perLogin.toFixed(2)} ms  (≈ ${(1000 / perLogin).toFixed(0)} logins/s per core)`);
+    console.log(`  everything else:          ${(perLogin - sign).toFixed(2)} ms`);
+    console.log(`ansattporten vs oidc-provider, logins per core: ${(1000 / ours).toFixed(0)} vs ${(1000 / perLogin).toFixed(0)}`);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ap-bench-'));
   const clients = join(dir, 'clients.json');
@@ -100,6 +154,7 @@ async function main(): Promise<void> {
     }
     console.log('mean time in the server per request:');
     for (const [k, v] of [...sums].filter(([k]) => !k.includes('metrics')).sort()) console.log(`  ${k.padEnd(28)} ${((v.sum / v.count) * 1000).toFixed(3)} ms  (${v.count})`);
+    if (process.env.COMPARE !== '0') await compareWithOidcProvider(sign, perLogin);
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
