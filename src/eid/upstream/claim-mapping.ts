@@ -32,6 +32,9 @@ const ID_PORTEN_ACR: Record<string, Acr> = {
 };
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 && v.length <= 512 ? v : undefined);
+/** An own entry of a string-keyed table: a non-string acr, or "constructor"/"__proto__", finds nothing. */
+const lookup = <T>(table: Record<string, T> | undefined, key: unknown): T | undefined =>
+  table !== undefined && typeof key === 'string' && Object.hasOwn(table, key) ? table[key] : undefined;
 
 /**
  * Maps a verified upstream id_token to our identity (spec §8.1, §8.2, §16):
@@ -56,7 +59,7 @@ export function mapUpstreamClaims(c: Record<string, unknown>, o: MappingOptions)
     case 'idporten': {
       const pid = str(c[m.pid ?? 'pid']);
       if (!pid || !/^\d{11}$/.test(pid)) throw new MappingError('the ID-porten id_token has no valid pid');
-      const acr = ID_PORTEN_ACR[String(c.acr)];
+      const acr = lookup(ID_PORTEN_ACR, c.acr);
       if (!acr) throw new MappingError(`unsupported upstream acr "${String(c.acr).slice(0, 40)}"`);
       return { acr, amr: amrIn, pid, subjectRef: pid, claims: names };
     }
@@ -78,7 +81,7 @@ export function mapUpstreamClaims(c: Record<string, unknown>, o: MappingOptions)
       const email = m.email ? str(c[m.email]) : str(c.email);
       if (email && /^[^\s@]+@[^\s@]+$/.test(email)) claims.email = email.toLowerCase();
       if (m.groups && Array.isArray(c[m.groups])) claims.groups = (c[m.groups] as unknown[]).filter((g): g is string => typeof g === 'string').slice(0, MAX_GROUPS);
-      const acr = o.acrMapping?.[String(c.acr)] ?? (o.acrMapping ? undefined : 'substantial');
+      const acr = o.acrMapping ? lookup(o.acrMapping, c.acr) : 'substantial';
       if (!acr) throw new MappingError(`unsupported upstream acr "${String(c.acr).slice(0, 40)}"`);
       return { acr, amr: amrIn, pid, subjectRef: pid ?? `${o.issuer}#${sub}`, claims };
     }

@@ -63,10 +63,13 @@ export class UpstreamEid {
   async config(): Promise<oidc.Configuration> {
     if (!this.configuration) {
       this.configuration = this.discover();
-      this.configuration.catch(() => { this.configuration = undefined; });
+      this.configuration.then((c) => { this.discovered = c; }, () => { this.configuration = undefined; });
     }
     return this.configuration;
   }
+
+  /** The configuration once discovery has succeeded (never waits). */
+  private discovered?: oidc.Configuration;
 
   private async discover(): Promise<oidc.Configuration> {
     let auth: oidc.ClientAuth;
@@ -116,7 +119,6 @@ export class UpstreamEid {
         throw new UpstreamError(err === 'access_denied' ? 'access_denied' : err === 'temporarily_unavailable' ? 'temporarily_unavailable' : 'server_error',
           `the eID answered ${err.slice(0, 60)}`);
       }
-      console.error('DBG', e, (e as any).cause);
       if (anyE.error === 'access_denied') throw new UpstreamError('access_denied', 'the eID refused the login');
       throw new UpstreamError(unreachable(anyE) ? 'temporarily_unavailable' : 'server_error', `the eID response was rejected: ${anyE.message}`);
     }
@@ -150,12 +152,14 @@ export class UpstreamEid {
 
   /** Origin of the upstream authorization endpoint (for the form-action CSP of the eID selector). */
   async authorizationOrigin(): Promise<string | undefined> {
-    try {
-      const ep = (await this.config()).serverMetadata().authorization_endpoint;
-      return ep ? new URL(ep).origin : undefined;
-    } catch {
-      return undefined;
+    // Never wait for a slow or hanging upstream here (the selector page must not): before discovery
+    // has succeeded, allow the issuer's origin and start discovery in the background.
+    if (!this.discovered) {
+      void this.config().catch(() => undefined);
+      return new URL(this.cfg.issuer).origin;
     }
+    const ep = this.discovered.serverMetadata().authorization_endpoint;
+    return ep ? new URL(ep).origin : new URL(this.cfg.issuer).origin;
   }
 
   /** The upstream's end-session URL, when it offers one. */
@@ -177,6 +181,8 @@ export class UpstreamEid {
 /** A timeout, a connection failure or a 5xx answer: the eID is unavailable rather than wrong. */
 function unreachable(e: { code?: string; message: string; cause?: unknown }): boolean {
   if (e.code === 'OAUTH_TIMEOUT' || e.code === 'OAUTH_ABORT' || /abort|timeout/i.test(e.message)) return true;
-  if (e.cause instanceof TypeError) return true; // fetch failed: refused, reset, DNS
+  // fetch's network failure (refused, reset, DNS), thrown as is or wrapped by openid-client
+  const fetchFailed = (x: unknown) => x instanceof TypeError && x.message === 'fetch failed';
+  if (fetchFailed(e) || fetchFailed(e.cause)) return true;
   return e.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' && e.cause instanceof Response && e.cause.status >= 500;
 }
