@@ -296,6 +296,19 @@ describe('token endpoint errors (spec §7.6)', () => {
     });
   });
 
+  describe('refresh token scope narrowing (RFC 6749 §6)', () => {
+    it('a narrower scope is issued as asked; the grant keeps its scopes for the next refresh', async () => {
+      const res = await redeem(server.issuer, 'basic', await code());
+      const narrowed = await tokenRequest(server.issuer, { grant_type: 'refresh_token', refresh_token: res.json.refresh_token, scope: 'openid' }, { basic: 'basic' });
+      expect(narrowed.status).toBe(200);
+      expect(narrowed.json.scope).toBe('openid');
+      expect(decodeJwt(narrowed.json.access_token).scope).toBe('openid');
+      const full = await tokenRequest(server.issuer, { grant_type: 'refresh_token', refresh_token: narrowed.json.refresh_token }, { basic: 'basic' });
+      expect(full.status).toBe(200);
+      expect(full.json.scope).toBe('openid profile');
+    });
+  });
+
   describe('userinfo (spec §10)', () => {
     it('no token → 401 with WWW-Authenticate: Bearer', async () => {
       const res = await http(`${server.issuer}/userinfo`);

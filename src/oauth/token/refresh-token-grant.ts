@@ -28,11 +28,15 @@ export async function refreshTokenGrant(deps: IssueDeps, auth: AuthenticatedClie
 
   const client = auth.client;
   if (!client.grant_types.includes('refresh_token')) throw new OAuthError('unauthorized_client', 'the client is not registered for refresh_token', 'json');
+  // A client may ask for fewer scopes than granted (RFC 6749 §6), never more.
   const requested = body.get('scope');
-  if (requested !== undefined) {
+  let scope = grant.scope;
+  if (requested !== undefined && requested.trim() !== '') {
     const granted = grant.scope.split(' ');
-    const bad = requested.split(' ').filter((s) => s && !granted.includes(s));
+    const asked = [...new Set(requested.split(' ').filter((s) => s.length > 0))];
+    const bad = asked.filter((s) => !granted.includes(s));
     if (bad.length > 0) throw new OAuthError('invalid_scope', `scope exceeds the original grant: ${bad.join(' ')}`, 'json');
+    scope = granted.filter((s) => asked.includes(s)).join(' ');
   }
 
   let refresh: { token: string; expiresIn: number };
@@ -51,12 +55,12 @@ export async function refreshTokenGrant(deps: IssueDeps, auth: AuthenticatedClie
     await deps.grants.touchRefreshToken(hash, expiresAt);
     refresh = { token, expiresIn: Math.floor((expiresAt - now) / 1000) };
   }
-  const at = await signAccessToken(deps, client, grant);
+  const at = await signAccessToken(deps, client, scope === grant.scope ? grant : { ...grant, scope });
   records.accessToken = at.record;
   await deps.grants.saveTokens(records);
   const res: TokenResponse = {
     access_token: at.token, token_type: 'Bearer', expires_in: at.expiresIn,
-    refresh_token: refresh.token, refresh_token_expires_in: refresh.expiresIn, scope: grant.scope,
+    refresh_token: refresh.token, refresh_token_expires_in: refresh.expiresIn, scope,
   };
   if (grant.authorizationDetails) res.authorization_details = grant.authorizationDetails;
   return res;
