@@ -123,20 +123,7 @@ async function main(): Promise<void> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {
-    await new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('issuer:')) resolve(); });
-      child.on('exit', (c) => reject(new Error(`server exited ${c}`)));
-    });
-    for (let i = 0; i < 30; i++) await oneLogin(issuer); // warm-up (JIT, caches)
-    const before = cpuMs(child.pid!);
-    const t0 = performance.now();
-    let next = 0;
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (next < LOGINS) { next++; await oneLogin(issuer); }
-    }));
-    const wall = performance.now() - t0;
-    const serverCpu = cpuMs(child.pid!) - before;
-    const perLogin = serverCpu / LOGINS;
+    const { perLogin, wall } = await measure(child, () => oneLogin(issuer));
     const sign = await signCostMs();
     console.log(`logins:                     ${LOGINS} (${CONCURRENCY} in parallel, 5 HTTP requests each)`);
     console.log(`wall time:                  ${wall.toFixed(0)} ms (${((LOGINS / wall) * 1000).toFixed(0)} logins/s, client in the same machine)`);
