@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { OAuthError } from './core/oauth-error.js';
 import { Params } from './core/params.js';
 import { randomId } from './core/random.js';
@@ -41,7 +41,7 @@ export async function buildApp(config: Config, opts: ServiceOptions & { logger?:
     logger: opts.logger === undefined || opts.logger === false ? false : loggerOptions(opts.logger === true ? {} : (opts.logger as Record<string, unknown>)),
     genReqId: () => randomId(12),
     // One log line per request (written in onResponse) instead of fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: FORM_BODY_LIMIT,
     trustProxy: true,
     requestIdHeader: 'x-request-id',
@@ -69,7 +69,12 @@ export async function buildApp(config: Config, opts: ServiceOptions & { logger?:
     }
   });
 
+  // Graceful shutdown: a response finished while the server is closing also closes its keep-alive
+  // connection, or close() would wait for that idle socket until the client drops it.
+  let closing = false;
+  app.addHook('preClose', async () => { closing = true; });
   app.addHook('onSend', async (_req, reply, payload) => {
+    if (closing) reply.header('Connection', 'close');
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'no-referrer');
     if (!reply.hasHeader('X-Frame-Options')) reply.header('X-Frame-Options', 'DENY');

@@ -13,6 +13,7 @@ import { loadFixturesFile } from './fixtures/load-fixtures.js';
 import type { Acr } from './oauth/authorize/authorization-request.js';
 import { AltinnAuthorisationSource } from './representation/altinn-source.js';
 import type { AuthorisationSource } from './representation/authorisation-source.js';
+import { CompositeAuthorisationSource } from './representation/composite-source.js';
 import { FixtureAuthorisationSource } from './representation/fixture-source.js';
 import { SessionService } from './session/session-service.js';
 import type { Stores } from './store/ports.js';
@@ -94,6 +95,8 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
       resourceNames: (id) => fixtureSource.resourceName(id),
     });
   }
+  // ansattporten:orgno: the fixtures' employer rules plus the stored ones (read on every login), whatever the source.
+  source = new CompositeAuthorisationSource({ delegate: source, fixtures, ...(stores.employerRules ? { store: stores.employerRules } : {}) });
 
   const eids: EidDescriptor[] = [];
   if (config.testidEnabled) eids.push(TESTID);

@@ -4,6 +4,8 @@ import type { Services } from '../services.js';
 import { hasScope, SCOPE_MODIFY, SCOPE_READ, SCOPE_WRITE, type AdminAuthenticator, type AdminPrincipal, type AdminScope } from './admin-auth.js';
 import type { AdminResult, ClientAdmin } from './client-admin.js';
 import { adminOpenApi } from './openapi.js';
+import type { EmployerRuleAdmin } from './employer-rule-admin.js';
+import { employerRuleApiRoutes } from './employer-rule-routes.js';
 
 const REALM = 'ansattporten-admin';
 
@@ -29,6 +31,8 @@ const truthy = (v: unknown) => v === 'true' || v === '1';
 export interface AdminApiDeps {
   auth: AdminAuthenticator;
   clients: ClientAdmin;
+  /** Stored employer rules (issue 7); the endpoints exist when the store provides them. */
+  employerRules?: EmployerRuleAdmin;
 }
 
 export function adminApiRoutes(app: FastifyInstance, s: Services, deps: AdminApiDeps): void {
@@ -155,6 +159,9 @@ export function adminApiRoutes(app: FastifyInstance, s: Services, deps: AdminApi
         const limit = Number.isInteger(limitRaw) && limitRaw >= 1 && limitRaw <= 1000 ? limitRaw : 100;
         return sendJson(reply, 200, s.stores.audit ? await s.stores.audit.list({ limit }) : []);
       });
+
+      // --- employer rules (issue 7) ---
+      if (deps.employerRules) employerRuleApiRoutes(api, base, deps.employerRules, { caller, jsonBody, sendJson });
     },
     { prefix: base },
   );

@@ -1,6 +1,7 @@
 /** The OpenAPI 3.1 description of the admin API, served at `{base}/openapi.json`. */
 import { MAX_CLIENT_KEYS } from '../clients/validate-client.js';
 import { SCOPE_MODIFY, SCOPE_READ, SCOPE_WRITE } from './admin-auth.js';
+import { employerRulePaths, employerRuleSchemas, employerRuleTag } from './openapi-employer-rules.js';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown) => ({ 'application/json': { schema } });
@@ -34,7 +35,7 @@ export function adminOpenApi(opts: { serverUrl: string }): Record<string, unknow
     },
     servers: [{ url: opts.serverUrl }],
     security: [{ adminToken: [] }, { trustedJwt: [] }],
-    tags: [{ name: 'clients' }, { name: 'jwks' }, { name: 'audit' }],
+    tags: [{ name: 'clients' }, { name: 'jwks' }, { name: 'audit' }, employerRuleTag],
     paths: {
       '/clients': {
         get: {
@@ -123,6 +124,7 @@ export function adminOpenApi(opts: { serverUrl: string }): Record<string, unknow
           responses: { 200: { description: 'Newest first', content: json({ type: 'array', items: ref('AuditEntry') }) }, ...common },
         },
       },
+      ...employerRulePaths, // issue 7
     },
     components: {
       securitySchemes: {
@@ -131,7 +133,7 @@ export function adminOpenApi(opts: { serverUrl: string }): Record<string, unknow
           type: 'http', scheme: 'bearer', bearerFormat: 'JWT',
           description:
             `A JWT access token from the trusted issuer (ADMIN_TRUSTED_ISSUER, keys at ADMIN_TRUSTED_JWKS_URI) with a space-separated \`scope\` claim ` +
-            `(${SCOPE_READ} for GET, ${SCOPE_WRITE} for POST /clients, ${SCOPE_MODIFY} for PUT, DELETE, secret and jwks) and a ` +
+            `(${SCOPE_READ} for GET, ${SCOPE_WRITE} for POST /clients and /employer-rules, ${SCOPE_MODIFY} for PUT, DELETE, secret and jwks) and a ` +
             '`consumer` claim `{"authority": "iso6523-actorid-upis", "ID": "0192:<orgno>"}`.',
         },
       },
@@ -218,10 +220,11 @@ export function adminOpenApi(opts: { serverUrl: string }): Record<string, unknow
           type: 'object', required: ['id', 'at', 'actor', 'action', 'target'],
           properties: {
             id: { type: 'integer' }, at: { type: 'integer', description: 'ms since the epoch' }, actor: { type: 'string' },
-            action: { type: 'string', examples: ['client.create', 'client.update', 'client.deactivate', 'client.secret.rotate', 'client.jwks.replace', 'key.rotate'] },
+            action: { type: 'string', examples: ['client.create', 'client.update', 'client.deactivate', 'client.secret.rotate', 'client.jwks.replace', 'key.rotate', 'employer_rule.create', 'employer_rule.update', 'employer_rule.delete'] },
             target: { type: 'string' }, before: {}, after: {},
           },
         },
+        ...employerRuleSchemas, // issue 7
       },
     },
   };

@@ -3,7 +3,7 @@
  * for Altinn Authorization (altinn:resource / altinn:service) and for the Digdir customer
  * database + Virksomhetsbroen rules (orgno) of spec §9.2, §9.8.
  */
-import type { EmployerRule, FixtureOrganization, Fixtures } from '../fixtures/fixture-types.js';
+import type { FixtureOrganization, Fixtures } from '../fixtures/fixture-types.js';
 import {
   grantFor,
   matchesOrganizationForm,
@@ -12,6 +12,7 @@ import {
   type PartyGrant,
   type PartyQuery,
 } from './authorisation-source.js';
+import { evaluateEmployerRules } from './employer-rules.js';
 import { RAR_TYPE_ORGNO, type NormalisedRar } from './rar-types.js';
 
 export class FixtureAuthorisationSource implements AuthorisationSource {
@@ -63,52 +64,16 @@ export class FixtureAuthorisationSource implements AuthorisationSource {
   }
 
   /**
-   * Virksomhetsbroen rules (§9.8) for an e-mail identity. A rule matches by e-mail domain, Entra
-   * group object id or e-mail address (all case-insensitive). Its filter decides for which clients
-   * it grants the organisation: null = every client, allow = only the listed client ids, deny =
-   * every client but the listed ones. Rules are additive (one granting rule suffices; none takes
-   * access away). Service-specific `rights` come only from an allow rule naming this client.
-   * Rules apply to exactly the unit they name (no inheritance to sub-units); deleted organisations
-   * are never offered (the orgno model has no allow_deleted_organizations, §9.5).
-   * A national-ID login (pid only) has no e-mail identity and gets no organisations here.
+   * Virksomhetsbroen rules (§9.8) of the fixtures file for an e-mail identity, evaluated by
+   * {@link evaluateEmployerRules} (see there for the semantics). A national-ID login (pid only)
+   * has no e-mail identity and gets no organisations here.
    */
   private listEmployers(query: PartyQuery): Party[] {
-    const email = query.email?.trim().toLowerCase();
-    const groups = new Set((query.groups ?? []).map((g) => g.trim().toLowerCase()));
-    if ((email === undefined || email === '') && groups.size === 0) return [];
-    const domain = email !== undefined && email.includes('@') ? email.slice(email.lastIndexOf('@') + 1) : undefined;
-
-    const matches = (rule: EmployerRule): boolean => {
-      const m = rule.match;
-      if ('domain' in m) return domain !== undefined && m.domain.trim().toLowerCase() === domain;
-      if ('group' in m) return groups.has(m.group.trim().toLowerCase());
-      return email !== undefined && m.email.trim().toLowerCase() === email;
-    };
-
-    const granted = new Map<string, Set<string>>(); // orgno -> rights
-    for (const rule of this.fixtures.employer_rules) {
-      if (!matches(rule)) continue;
-      const f = rule.filter;
-      const allowed =
-        f === null ||
-        ('allow' in f && f.allow.includes(query.clientId)) ||
-        ('deny' in f && !f.deny.includes(query.clientId));
-      if (!allowed) continue;
-      const rights = granted.get(rule.orgno) ?? new Set<string>();
-      if (f !== null && 'allow' in f) for (const r of rule.rights ?? []) rights.add(r);
-      granted.set(rule.orgno, rights);
-    }
-
-    const parties: Party[] = [];
-    for (const org of this.fixtures.organizations) {
-      const rights = granted.get(org.orgno);
-      if (rights === undefined || org.deleted) continue;
-      if (!matchesOrganizationForm(org, query.rar.organizationform)) continue;
-      const party = toParty(org, []);
-      if (rights.size > 0) party.rights = [...rights];
-      parties.push(party);
-    }
-    return parties;
+    return evaluateEmployerRules(
+      this.fixtures.employer_rules,
+      { email: query.email, groups: query.groups, clientId: query.clientId, organizationform: query.rar.organizationform },
+      this.fixtures.organizations,
+    );
   }
 }
 

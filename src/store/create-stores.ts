@@ -47,6 +47,7 @@ export async function createStores(config: Config, clock: Clock): Promise<Stores
     clients: durable.clients,
     grants: durable.grants,
     ...(durable.audit ? { audit: durable.audit } : {}),
+    ...(durable.employerRules ? { employerRules: durable.employerRules } : {}),
     async ping() {
       await Promise.all([durable.ping(), ephemeral.ping()]);
     },

@@ -1,4 +1,5 @@
 import type { StoredClient } from '../clients/client-types.js';
+import type { EmployerRule } from '../fixtures/fixture-types.js';
 
 /**
  * Short-lived state with native expiry: browser sessions, authorization requests in progress,
@@ -123,6 +124,32 @@ export interface AuditStore {
   list(opts?: { limit?: number }): Promise<AuditRecord[]>;
 }
 
+// --- employer rules (issue 7) -----------------------------------------------------------------
+
+/**
+ * A Virksomhetsbroen-style employer rule kept in the store (spec §9.8), editable through the
+ * admin API. `name`/`unit_type` describe the organisation when the fixtures do not list it.
+ */
+export type StoredEmployerRule = EmployerRule & {
+  id: string;
+  name?: string;
+  unit_type?: string;
+  /** ISO 8601 times. */
+  created: string;
+  last_updated: string;
+};
+
+export interface EmployerRuleStore {
+  /** Every rule (or those of one organisation), ordered by orgno, then created, then id. */
+  list(opts?: { orgno?: string }): Promise<StoredEmployerRule[]>;
+  get(id: string): Promise<StoredEmployerRule | undefined>;
+  /** Insert or replace (by id). */
+  put(rule: StoredEmployerRule): Promise<void>;
+  /** True when a rule was deleted. */
+  delete(id: string): Promise<boolean>;
+}
+// --- end employer rules ---------------------------------------------------------------------
+
 export interface Stores {
   ephemeral: EphemeralStore;
   keys: KeyStore;
@@ -130,6 +157,8 @@ export interface Stores {
   grants: GrantStore;
   /** The audit log (every built-in adapter provides one). */
   audit?: AuditStore;
+  /** Employer rules for ansattporten:orgno (every built-in durable adapter provides them). */
+  employerRules?: EmployerRuleStore;
   /** Readiness probe. */
   ping(): Promise<void>;
   close(): Promise<void>;

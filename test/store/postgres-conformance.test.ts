@@ -21,7 +21,7 @@ describe.skipIf(!url)('PostgreSQL', () => {
       clock,
       async cleanup() {
         try {
-          for (const table of ['ephemeral', 'signing_keys', 'secrets', 'clients', 'grants', 'refresh_tokens', 'access_tokens', 'audit_log']) {
+          for (const table of ['ephemeral', 'signing_keys', 'secrets', 'clients', 'grants', 'refresh_tokens', 'access_tokens', 'audit_log', 'employer_rules']) {
             await stores.pool.query(`DELETE FROM ${table}`);
           }
         } finally {

@@ -21,6 +21,7 @@ describe.skipIf(!url)('Redis', () => {
       clients: durable.clients,
       grants: durable.grants,
       audit: durable.audit,
+      employerRules: durable.employerRules,
       async ping() { await Promise.all([durable.ping(), redis.ping()]); },
       async close() { await Promise.all([durable.close(), redis.close()]); },
     };

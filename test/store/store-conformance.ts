@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Client, StoredClient } from '../../src/clients/client-types.js';
 import type { ManualClock } from '../../src/core/clock.js';
-import type { Grant, SigningKeyRecord, Stores } from '../../src/store/ports.js';
+import type { Grant, SigningKeyRecord, StoredEmployerRule, Stores } from '../../src/store/ports.js';
 
 /**
  * The behaviour every store adapter must share. Each adapter's test file calls
@@ -370,6 +370,65 @@ export function runStoreConformance(name: string, factory: () => Promise<StoreFi
         expect(all[1]).toEqual({ id: all[1]!.id, at: 1_700_000_005_456, actor: 'admin', action: 'client.update', target: 'rp-1', before: { client_name: 'A' }, after: { client_name: 'B' } });
         expect(all[0]).toEqual({ id: all[0]!.id, at: 1_700_000_000_123, actor: 'system', action: 'key.rotate', target: 'kid-1' });
         expect((await audit.list({ limit: 2 })).map((e) => e.action)).toEqual(['key.rotate', 'client.update']);
+      });
+    });
+
+    // --- employer rules (issue 7) ---
+    describe('employer rules', () => {
+      const rule = (id: string, orgno: string, created: string, over: Partial<StoredEmployerRule> = {}): StoredEmployerRule => ({
+        id, orgno, match: { domain: 'alfa.example.no' }, filter: null, created, last_updated: created, ...over,
+      });
+
+      it('put/get round-trips every field (match kinds, filters, rights, name, unit_type); missing is undefined', async () => {
+        const rules = s.employerRules!;
+        expect(rules).toBeDefined();
+        expect(await rules.list()).toEqual([]);
+        const full = rule('r-full', '310000019', '2024-01-01T00:00:00.000Z', {
+          match: { group: '6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b' }, filter: { allow: ['client-a'] }, rights: ['rapporter', 'les ✓ æøå'],
+          name: 'ALFA AS', unit_type: 'AS', last_updated: '2024-02-01T00:00:00.000Z',
+        });
+        const deny = rule('r-deny', '310000019', '2024-01-02T00:00:00.000Z', { match: { email: 'kari@alfa.example.no' }, filter: { deny: ['x', 'y'] } });
+        const minimal = rule('r-min', '310000027', '2024-01-03T00:00:00.000Z');
+        for (const r of [full, deny, minimal]) await rules.put(r);
+        expect(await rules.get('r-full')).toEqual(full);
+        expect(await rules.get('r-deny')).toEqual(deny);
+        const m = await rules.get('r-min');
+        expect(m).toEqual(minimal);
+        expect(m!.filter).toBeNull();
+        expect('rights' in m!).toBe(false);
+        expect('name' in m!).toBe(false);
+        expect(await rules.get('nope')).toBeUndefined();
+      });
+
+      it('put replaces by id (orgno may change); list is ordered by orgno, created, id and filters by orgno', async () => {
+        const rules = s.employerRules!;
+        await rules.put(rule('b', '310000027', '2024-01-01T00:00:00.000Z'));
+        await rules.put(rule('c', '310000019', '2024-01-02T00:00:00.000Z'));
+        await rules.put(rule('a', '310000019', '2024-01-02T00:00:00.000Z'));
+        await rules.put(rule('Z', '310000019', '2024-01-02T00:00:00.000Z'));
+        await rules.put(rule('d', '310000019', '2024-01-01T00:00:00.000Z'));
+        const ids = (rs: StoredEmployerRule[]) => rs.map((r) => r.id);
+        expect(ids(await rules.list())).toEqual(['d', 'Z', 'a', 'c', 'b']);
+        expect(ids(await rules.list({ orgno: '310000019' }))).toEqual(['d', 'Z', 'a', 'c']);
+        expect(ids(await rules.list({ orgno: '310000027' }))).toEqual(['b']);
+        expect(await rules.list({ orgno: '999999999' })).toEqual([]);
+        const moved = rule('c', '310000027', '2024-01-02T00:00:00.000Z', { filter: { allow: ['only'] }, rights: ['r'], last_updated: '2024-03-01T00:00:00.000Z' });
+        await rules.put(moved);
+        expect(await rules.get('c')).toEqual(moved);
+        expect(ids(await rules.list({ orgno: '310000019' }))).toEqual(['d', 'Z', 'a']);
+        expect(ids(await rules.list({ orgno: '310000027' }))).toEqual(['b', 'c']);
+        expect(await rules.list()).toHaveLength(5);
+      });
+
+      it('delete removes the rule and reports whether one was deleted', async () => {
+        const rules = s.employerRules!;
+        await rules.put(rule('x', '310000019', '2024-01-01T00:00:00.000Z'));
+        await rules.put(rule('y', '310000019', '2024-01-01T00:00:00.000Z'));
+        expect(await rules.delete('x')).toBe(true);
+        expect(await rules.delete('x')).toBe(false);
+        expect(await rules.delete('never')).toBe(false);
+        expect(await rules.get('x')).toBeUndefined();
+        expect((await rules.list()).map((r) => r.id)).toEqual(['y']);
       });
     });
   });

@@ -3,7 +3,7 @@ import type { Clock } from '../../core/clock.js';
 import type { StoredClient } from '../../clients/client-types.js';
 import type {
   IssuedTokenRecords,
-  AuditRecord, AuditStore, ClientStore, EphemeralStore, Grant, GrantStore, KeyStore, RefreshTokenRecord, SigningKeyRecord, Stores,
+  AuditRecord, AuditStore, ClientStore, EmployerRuleStore, EphemeralStore, Grant, GrantStore, KeyStore, RefreshTokenRecord, SigningKeyRecord, StoredEmployerRule, Stores,
 } from '../ports.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 
@@ -324,12 +324,46 @@ export class PostgresAuditStore implements AuditStore {
   }
 }
 
+// --- employer rules (issue 7) -----------------------------------------------------------------
+/** Ordered bytewise (COLLATE "C"), like SQLite, whatever the database's collation. */
+export class PostgresEmployerRuleStore implements EmployerRuleStore {
+  constructor(private readonly pool: PgPool) {}
+
+  async list(opts: { orgno?: string } = {}): Promise<StoredEmployerRule[]> {
+    const { rows } = await this.pool.query<{ data: StoredEmployerRule }>(
+      `SELECT data FROM employer_rules WHERE ($1::text IS NULL OR orgno = $1)
+       ORDER BY orgno COLLATE "C", created COLLATE "C", id COLLATE "C"`,
+      [opts.orgno ?? null],
+    );
+    return rows.map((r) => r.data);
+  }
+
+  async get(id: string): Promise<StoredEmployerRule | undefined> {
+    const { rows } = await this.pool.query<{ data: StoredEmployerRule }>('SELECT data FROM employer_rules WHERE id = $1', [id]);
+    return rows[0]?.data;
+  }
+
+  async put(rule: StoredEmployerRule): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO employer_rules (id, orgno, created, data) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (id) DO UPDATE SET orgno = excluded.orgno, created = excluded.created, data = excluded.data`,
+      [rule.id, rule.orgno, rule.created, JSON.stringify(rule)],
+    );
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const res = await this.pool.query('DELETE FROM employer_rules WHERE id = $1', [id]);
+    return res.rowCount === 1;
+  }
+}
+// --- end employer rules ---------------------------------------------------------------------
+
 /** undefined and null are both stored as SQL NULL (and read back as absent), as in SQLite. */
 function toJsonOrNull(v: unknown): string | null {
   return v === undefined || v === null ? null : JSON.stringify(v);
 }
 
-export type PostgresStores = Stores & { pool: PgPool; ephemeral: PostgresEphemeralStore; grants: PostgresGrantStore; audit: AuditStore };
+export type PostgresStores = Stores & { pool: PgPool; ephemeral: PostgresEphemeralStore; grants: PostgresGrantStore; audit: AuditStore; employerRules: EmployerRuleStore };
 
 /**
  * Connects, migrates (under the advisory lock) and returns every store on PostgreSQL.
@@ -354,6 +388,7 @@ export async function createPostgresStores(url: string, clock: Clock, opts: { sc
     clients: new PostgresClientStore(pool),
     grants,
     audit: new PostgresAuditStore(pool, clock),
+    employerRules: new PostgresEmployerRuleStore(pool),
     async ping() { await pool.query('SELECT 1'); },
     async close() {
       if (closed) return;

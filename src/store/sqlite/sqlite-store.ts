@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import type { Clock } from '../../core/clock.js';
 import type { StoredClient } from '../../clients/client-types.js';
 import type {
-  AuditRecord, AuditStore, ClientStore, EphemeralStore, Grant, GrantStore, IssuedTokenRecords, KeyStore, RefreshTokenRecord, SigningKeyRecord, Stores,
+  AuditRecord, AuditStore, ClientStore, EmployerRuleStore, EphemeralStore, Grant, GrantStore, IssuedTokenRecords, KeyStore, RefreshTokenRecord, SigningKeyRecord, StoredEmployerRule, Stores,
 } from '../ports.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 
@@ -254,12 +254,43 @@ export class SqliteAuditStore implements AuditStore {
   }
 }
 
+// --- employer rules (issue 7) -----------------------------------------------------------------
+export class SqliteEmployerRuleStore implements EmployerRuleStore {
+  private readonly sAll; private readonly sByOrg; private readonly sGet; private readonly sPut; private readonly sDel;
+  constructor(db: Db) {
+    this.sAll = db.prepare('SELECT data FROM employer_rules ORDER BY orgno, created, id');
+    this.sByOrg = db.prepare('SELECT data FROM employer_rules WHERE orgno = ? ORDER BY created, id');
+    this.sGet = db.prepare('SELECT data FROM employer_rules WHERE id = ?');
+    this.sPut = db.prepare('INSERT INTO employer_rules (id, orgno, created, data) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET orgno = excluded.orgno, created = excluded.created, data = excluded.data');
+    this.sDel = db.prepare('DELETE FROM employer_rules WHERE id = ?');
+  }
+
+  async list(opts: { orgno?: string } = {}): Promise<StoredEmployerRule[]> {
+    const rows = (opts.orgno !== undefined ? this.sByOrg.all(opts.orgno) : this.sAll.all()) as { data: string }[];
+    return rows.map((r) => JSON.parse(r.data) as StoredEmployerRule);
+  }
+
+  async get(id: string): Promise<StoredEmployerRule | undefined> {
+    const row = this.sGet.get(id) as { data: string } | undefined;
+    return row ? (JSON.parse(row.data) as StoredEmployerRule) : undefined;
+  }
+
+  async put(rule: StoredEmployerRule): Promise<void> {
+    this.sPut.run(rule.id, rule.orgno, rule.created, JSON.stringify(rule));
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return this.sDel.run(id).changes === 1;
+  }
+}
+// --- end employer rules ---------------------------------------------------------------------
+
 /** undefined and null are both stored as SQL NULL (and read back as absent). */
 function toJsonOrNull(v: unknown): string | null {
   return v === undefined || v === null ? null : JSON.stringify(v);
 }
 
-export function createSqliteStores(path: string, clock: Clock): Stores & { db: Db } {
+export function createSqliteStores(path: string, clock: Clock): Stores & { db: Db; employerRules: EmployerRuleStore } {
   const db = openSqlite(path);
   const grants = new SqliteGrantStore(db);
   const timer = setInterval(() => grants.purgeExpired(clock.now()), 10 * 60_000);
@@ -271,6 +302,7 @@ export function createSqliteStores(path: string, clock: Clock): Stores & { db: D
     clients: new SqliteClientStore(db),
     grants,
     audit: new SqliteAuditStore(db, clock),
+    employerRules: new SqliteEmployerRuleStore(db),
     async ping() { db.prepare('SELECT 1').get(); },
     async close() { clearInterval(timer); db.close(); },
   };
