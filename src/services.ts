@@ -20,6 +20,7 @@ import type { Stores } from './store/ports.js';
 import { createStores } from './store/create-stores.js';
 import { SigningKeys } from './tokens/signing-keys.js';
 import { KeyRotation } from './tokens/key-rotation.js';
+import type { FailureLimit } from './oauth/client-auth/auth-failure-limit.js';
 
 export const DEMO_CLIENT_ID = 'demo-client';
 
@@ -44,6 +45,7 @@ export interface Services {
   pairwiseSalt: string;
   demoSecret?: string;
   cookieNames: { session: string; browser: string; lang: string };
+  clientAuthFailureLimit: FailureLimit;
 }
 
 export interface ServiceOptions {
@@ -116,6 +118,9 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
       absoluteMs: config.session.absolute_minutes * 60_000,
       idleMs: config.session.idle_minutes * 60_000,
     }),
+    clientAuthFailureLimit: {
+      store: stores.ephemeral, maxFailures: config.rate_limits.client_auth_failures, windowSeconds: config.rate_limits.window_seconds,
+    },
     cookieNames: {
       session: `${prefix}${config.session.cookie_name}`,
       browser: `${prefix}ansattporten_browser`,

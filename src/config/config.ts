@@ -85,6 +85,11 @@ const ConfigFileSchema = z.strictObject({
     /** Allow an http issuer (only outside production, for local test upstreams). */
     allow_insecure: z.boolean().default(false),
   })).default([]),
+  rate_limits: z.strictObject({
+    /** Failed client authentications allowed per client_id and address per window (then 429). */
+    client_auth_failures: z.number().int().min(1).max(100_000).default(20),
+    window_seconds: z.number().int().min(1).max(86_400).default(60),
+  }).prefault({}),
   store: z.strictObject({
     /**
      * Where short-lived state (sessions, logins in progress, codes, PAR, replay caches) lives when

@@ -14,6 +14,11 @@ export interface EphemeralStore {
   /** Store only if absent (or expired). True when this call stored it. */
   add(ns: string, key: string, value: unknown, ttlSeconds: number): Promise<boolean>;
   delete(ns: string, key: string): Promise<void>;
+  /**
+   * Atomically adds one to a counter and returns the new value; the counter starts at 1 with the
+   * given lifetime, which later increments do not extend (a fixed window, for rate limits).
+   */
+  increment(ns: string, key: string, ttlSeconds: number): Promise<number>;
 }
 
 export interface SigningKeyRecord {

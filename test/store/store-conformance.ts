@@ -110,6 +110,18 @@ export function runStoreConformance(name: string, factory: () => Promise<StoreFi
         expect(await s.ephemeral.get('ns1', 'k')).toBe(42);
       });
 
+      it('increment counts atomically in a fixed window that later increments do not extend', async () => {
+        expect(await s.ephemeral.increment('rl', 'k', 1)).toBe(1);
+        expect(await s.ephemeral.increment('rl', 'k', 1)).toBe(2);
+        const many = await Promise.all(Array.from({ length: 20 }, () => s.ephemeral.increment('rl', 'k', 1)));
+        expect([...many].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 3));
+        expect(await s.ephemeral.increment('rl', 'other', 60)).toBe(1);
+        if (!fx.realTimeExpiry) fx.clock.advance(1001);
+        else await new Promise((r) => setTimeout(r, 1200));
+        expect(await s.ephemeral.increment('rl', 'k', 1)).toBe(1); // a new window
+        expect(await s.ephemeral.increment('rl', 'other', 60)).toBe(2);
+      });
+
       it('delete removes the value and tolerates a missing key', async () => {
         await s.ephemeral.put('ns', 'k', 'v', 60);
         await s.ephemeral.delete('ns', 'k');

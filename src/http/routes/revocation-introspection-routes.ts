@@ -10,13 +10,13 @@ export const INTROSPECTION_SCOPE = 'idporten:token.introspection';
 
 /** POST /token/revoke (RFC 7009) and POST /token/introspect (RFC 7662), spec §13. */
 export function revocationIntrospectionRoutes(app: FastifyInstance, s: Services): void {
-  const authDeps = { registry: s.registry, replay: s.stores.ephemeral, issuer: s.config.issuer, now: () => s.clock.now() };
+  const authDeps = { registry: s.registry, replay: s.stores.ephemeral, issuer: s.config.issuer, now: () => s.clock.now(), failureLimit: s.clientAuthFailureLimit };
   const lookupDeps = () => ({ keys: s.keys, grants: s.stores.grants, issuer: s.config.issuer, nowMs: s.clock.now(), isClientActive: async (id: string) => !!(await s.registry.getActive(id)) });
 
   app.post('/token/revoke', async (req, reply) => {
     if (!(req.body instanceof Params)) return sendOAuthError(reply, new OAuthError('invalid_request', 'the body must be application/x-www-form-urlencoded', 'json'));
     const body = req.body;
-    const auth = await authenticateClient(authDeps, req.headers.authorization, body);
+    const auth = await authenticateClient(authDeps, req.headers.authorization, body, req.ip);
     if (body.isRepeated('token')) return sendOAuthError(reply, new OAuthError('invalid_request', 'token is repeated', 'json'));
     const token = body.get('token');
     if (!token) return sendOAuthError(reply, new OAuthError('invalid_request', 'token is missing', 'json'));
@@ -29,7 +29,7 @@ export function revocationIntrospectionRoutes(app: FastifyInstance, s: Services)
   app.post('/token/introspect', async (req, reply) => {
     if (!(req.body instanceof Params)) return sendOAuthError(reply, new OAuthError('invalid_request', 'the body must be application/x-www-form-urlencoded', 'json'));
     const body = req.body;
-    const auth = await authenticateClient(authDeps, req.headers.authorization, body);
+    const auth = await authenticateClient(authDeps, req.headers.authorization, body, req.ip);
     if (!auth.client.scopes.includes(INTROSPECTION_SCOPE)) {
       return sendOAuthError(reply, new OAuthError('insufficient_scope', `the client needs the scope ${INTROSPECTION_SCOPE}`, 'json', 403));
     }

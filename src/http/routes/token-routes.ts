@@ -10,7 +10,7 @@ export function clientAuthDeps(s: Services) {
   return {
     registry: s.registry, replay: s.stores.ephemeral, ephemeral: s.stores.ephemeral, issuer: s.config.issuer,
     now: () => s.clock.now(), keys: s.keys, grants: s.stores.grants, idTokenLifetime: s.config.lifetimes.id_token_seconds,
-    pairwiseSalt: s.pairwiseSalt,
+    pairwiseSalt: s.pairwiseSalt, failureLimit: s.clientAuthFailureLimit,
   };
 }
 
@@ -21,7 +21,7 @@ export function tokenRoutes(app: FastifyInstance, s: Services, metrics?: Metrics
     if (!(req.body instanceof Params)) return sendOAuthError(reply, new OAuthError('invalid_request', 'the body must be application/x-www-form-urlencoded', 'json'));
     const grantType = grantTypeLabel(req.body.get('grant_type'));
     try {
-      const res = await tokenEndpoint(deps, req.headers.authorization, req.body);
+      const res = await tokenEndpoint(deps, req.headers.authorization, req.body, req.ip);
       metrics?.tokenRequests.inc({ grant_type: grantType, outcome: 'success' });
       return sendNoStoreJson(reply, 200, res);
     } catch (e) {

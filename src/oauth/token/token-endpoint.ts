@@ -6,12 +6,12 @@ import { refreshTokenGrant } from './refresh-token-grant.js';
 import type { TokenResponse } from './issue-tokens.js';
 
 /** POST /token: authenticate the client with its registered method, then run the grant. */
-export async function tokenEndpoint(deps: CodeGrantDeps & ClientAuthDeps, authorization: string | undefined, body: Params): Promise<TokenResponse> {
+export async function tokenEndpoint(deps: CodeGrantDeps & ClientAuthDeps, authorization: string | undefined, body: Params, address = ''): Promise<TokenResponse> {
   const repeated = body.repeated();
   if (repeated.length > 0) throw new OAuthError('invalid_request', `repeated parameter: ${repeated.join(', ')}`, 'json');
   const grantType = body.get('grant_type');
   if (!grantType) throw new OAuthError('invalid_request', 'grant_type is missing', 'json');
-  const auth = await authenticateClient(deps, authorization, body);
+  const auth = await authenticateClient(deps, authorization, body, address);
   switch (grantType) {
     case 'authorization_code':
       if (!auth.client.grant_types.includes('authorization_code')) throw new OAuthError('unauthorized_client', 'the client is not registered for authorization_code', 'json');

@@ -56,6 +56,14 @@ export class MemoryEphemeralStore implements EphemeralStore {
     return true;
   }
 
+  async increment(ns: string, key: string, ttlSeconds: number): Promise<number> {
+    const k = `${ns}\n${key}`;
+    const e = this.live(k);
+    const n = e ? Number(JSON.parse(e.value)) + 1 : 1;
+    this.map.set(k, { value: JSON.stringify(n), expiresAt: e ? e.expiresAt : this.clock.now() + ttlSeconds * 1000 });
+    return n;
+  }
+
   async delete(ns: string, key: string): Promise<void> {
     this.map.delete(`${ns}\n${key}`);
   }

@@ -119,6 +119,19 @@ export class PostgresEphemeralStore implements EphemeralStore {
   }
 
   /** Insert, or replace a row that has expired; the RETURNING row tells whether this call stored it. */
+  async increment(ns: string, key: string, ttlSeconds: number): Promise<number> {
+    const now = this.clock.now();
+    const res = await this.pool.query(
+      `INSERT INTO ephemeral AS e (ns, key, value, expires_at) VALUES ($1, $2, '1', $3)
+       ON CONFLICT (ns, key) DO UPDATE SET
+         value = CASE WHEN e.expires_at <= $4 THEN '1' ELSE ((e.value)::bigint + 1)::text END,
+         expires_at = CASE WHEN e.expires_at <= $4 THEN excluded.expires_at ELSE e.expires_at END
+       RETURNING value`,
+      [ns, key, Math.round(now + ttlSeconds * 1000), now],
+    );
+    return Number(res.rows[0].value);
+  }
+
   async add(ns: string, key: string, value: unknown, ttlSeconds: number): Promise<boolean> {
     const now = this.clock.now();
     const res = await this.pool.query(

@@ -54,6 +54,13 @@ export class RedisEphemeralStore implements EphemeralStore {
     return v === null ? undefined : (JSON.parse(v) as T);
   }
 
+  async increment(ns: string, key: string, ttlSeconds: number): Promise<number> {
+    const k = this.k(ns, key);
+    // INCR and EXPIRE NX in one transaction: the first increment sets the window, later ones keep it.
+    const [n] = await this.client.multi().incr(k).expire(k, Math.max(1, Math.ceil(ttlSeconds)), 'NX').exec();
+    return Number(n);
+  }
+
   async add(ns: string, key: string, value: unknown, ttlSeconds: number): Promise<boolean> {
     const k = this.k(ns, key);
     const expiration = expiry(ttlSeconds);

@@ -77,6 +77,18 @@ export class SqliteEphemeralStore implements EphemeralStore {
     return v === undefined ? undefined : (JSON.parse(v) as T);
   }
 
+  async increment(ns: string, key: string, ttlSeconds: number): Promise<number> {
+    const now = this.clock.now();
+    const row = this.db.prepare(
+      `INSERT INTO ephemeral (ns, key, value, expires_at) VALUES (?, ?, '1', ?)
+       ON CONFLICT (ns, key) DO UPDATE SET
+         value = CASE WHEN ephemeral.expires_at <= ? THEN '1' ELSE CAST(CAST(ephemeral.value AS INTEGER) + 1 AS TEXT) END,
+         expires_at = CASE WHEN ephemeral.expires_at <= ? THEN excluded.expires_at ELSE ephemeral.expires_at END
+       RETURNING value`,
+    ).get(ns, key, now + ttlSeconds * 1000, now, now) as { value: string };
+    return Number(row.value);
+  }
+
   async add(ns: string, key: string, value: unknown, ttlSeconds: number): Promise<boolean> {
     const now = this.clock.now();
     return this.sAdd.run(ns, key, JSON.stringify(value), now + ttlSeconds * 1000, now).changes === 1;
