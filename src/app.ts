@@ -84,8 +84,7 @@ export async function buildApp(config: Config, opts: ServiceOptions & { logger?:
     return payload;
   });
 
-  const countable = services.stores.ephemeral as { count?: (ns: string) => number };
-  const metrics = new Metrics(countable.count ? async () => countable.count!('session') : undefined);
+  const metrics = new Metrics(() => services.stores.ephemeral.count('session'));
   app.addHook('onResponse', async (req, reply) => {
     req.log.info({ method: req.method, path: pathOnly(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
     metrics.httpDuration.observe({ route: req.routeOptions.url ?? 'unmatched', method: req.method, status: String(reply.statusCode) }, reply.elapsedTime / 1000);

@@ -26,7 +26,8 @@ export class Metrics {
     this.activeSessions = new Gauge({
       name: 'ansattporten_active_sessions', help: 'Live browser sessions (where the store can count them)', registers: [this.registry],
       async collect() {
-        const n = countSessions ? await countSessions() : undefined;
+        // A store that cannot answer leaves the last value; the scrape itself never fails on it.
+        const n = countSessions ? await countSessions().catch(() => undefined) : undefined;
         if (n !== undefined) this.set(n);
       },
     });

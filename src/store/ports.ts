@@ -19,6 +19,8 @@ export interface EphemeralStore {
    * given lifetime, which later increments do not extend (a fixed window, for rate limits).
    */
   increment(ns: string, key: string, ttlSeconds: number): Promise<number>;
+  /** Live entries of one namespace (the active-sessions gauge); may be approximate. */
+  count(ns: string): Promise<number>;
 }
 
 export interface SigningKeyRecord {

@@ -110,6 +110,19 @@ export function runStoreConformance(name: string, factory: () => Promise<StoreFi
         expect(await s.ephemeral.get('ns1', 'k')).toBe(42);
       });
 
+      it('count tells the live entries of one namespace', async () => {
+        expect(await s.ephemeral.count('cnt')).toBe(0);
+        await s.ephemeral.put('cnt', 'a', 1, 60);
+        await s.ephemeral.put('cnt', 'b', 1, 60);
+        await s.ephemeral.put('cnt-other', 'c', 1, 60);
+        await s.ephemeral.put('cnt', 'short', 1, 1);
+        expect(await s.ephemeral.count('cnt')).toBe(3);
+        await s.ephemeral.delete('cnt', 'b');
+        if (!fx.realTimeExpiry) fx.clock.advance(1001);
+        else await new Promise((r) => setTimeout(r, 1200));
+        expect(await s.ephemeral.count('cnt')).toBe(1);
+      });
+
       it('increment counts atomically in a fixed window that later increments do not extend', async () => {
         expect(await s.ephemeral.increment('rl', 'k', 1)).toBe(1);
         expect(await s.ephemeral.increment('rl', 'k', 1)).toBe(2);

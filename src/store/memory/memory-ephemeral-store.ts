@@ -69,7 +69,7 @@ export class MemoryEphemeralStore implements EphemeralStore {
   }
 
   /** Live entries of one namespace (the active-sessions gauge). */
-  count(ns: string): number {
+  async count(ns: string): Promise<number> {
     const now = this.clock.now();
     let n = 0;
     for (const [k, e] of this.map) if (e.expiresAt > now && k.startsWith(`${ns}\n`)) n++;

@@ -119,6 +119,11 @@ export class PostgresEphemeralStore implements EphemeralStore {
   }
 
   /** Insert, or replace a row that has expired; the RETURNING row tells whether this call stored it. */
+  async count(ns: string): Promise<number> {
+    const res = await this.pool.query('SELECT count(*)::int AS n FROM ephemeral WHERE ns = $1 AND expires_at > $2', [ns, this.clock.now()]);
+    return Number(res.rows[0].n);
+  }
+
   async increment(ns: string, key: string, ttlSeconds: number): Promise<number> {
     const now = this.clock.now();
     const res = await this.pool.query(

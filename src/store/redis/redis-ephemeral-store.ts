@@ -54,6 +54,13 @@ export class RedisEphemeralStore implements EphemeralStore {
     return v === null ? undefined : (JSON.parse(v) as T);
   }
 
+  async count(ns: string): Promise<number> {
+    // SCAN at scrape time (no per-login bookkeeping); keys expire natively, so what SCAN sees is live.
+    let n = 0;
+    for await (const keys of this.client.scanIterator({ MATCH: `${escapeGlob(this.k(ns, ''))}*`, COUNT: 1000 })) n += keys.length;
+    return n;
+  }
+
   async increment(ns: string, key: string, ttlSeconds: number): Promise<number> {
     const k = this.k(ns, key);
     // INCR and EXPIRE NX in one transaction: the first increment sets the window, later ones keep it.

@@ -77,6 +77,10 @@ export class SqliteEphemeralStore implements EphemeralStore {
     return v === undefined ? undefined : (JSON.parse(v) as T);
   }
 
+  async count(ns: string): Promise<number> {
+    return (this.db.prepare('SELECT count(*) AS n FROM ephemeral WHERE ns = ? AND expires_at > ?').get(ns, this.clock.now()) as { n: number }).n;
+  }
+
   async increment(ns: string, key: string, ttlSeconds: number): Promise<number> {
     const now = this.clock.now();
     const row = this.db.prepare(
