@@ -33,48 +33,45 @@ async function signCostMs(): Promise<number> {
   return (performance.now() - t) / n;
 }
 
-async function oneLogin(issuer: string): Promise<void> {
+const BENCH_SECRET = 'bench-secret-bench-secret-bench-secret';
+const BENCH_REDIRECT = 'https://bench.example.test/cb';
+
+/**
+ * One code-flow login against `issuer`: `authenticate` drives the provider's own pages from the
+ * authorization URL to the redirect with the code; the code is then redeemed with PKCE.
+ */
+async function codeFlowLogin(issuer: string, authorizePath: string, authenticate: (b: Browser, authUrl: string) => Promise<{ location?: string }>): Promise<void> {
   const b = new Browser(issuer);
   const verifier = randomBytes(32).toString('base64url');
   const params = new URLSearchParams({
-    client_id: 'bench', response_type: 'code', redirect_uri: 'https://bench.example.test/cb', scope: 'openid profile',
+    client_id: 'bench', response_type: 'code', redirect_uri: BENCH_REDIRECT, scope: 'openid profile',
     state: randomBytes(8).toString('hex'), nonce: randomBytes(8).toString('hex'),
     code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256',
   });
-  const select = await b.go(`${issuer}/authorize?${params}`);
-  const testid = await b.go(`${issuer}/login/select`, { form: { ...formFields(select.html, '/login/select'), eid: 'testid' } });
-  const done = await b.go(`${issuer}/login/testid`, { form: { ...formFields(testid.html, '/login/testid'), pid: '15895010046', acr: 'substantial' } });
+  const done = await authenticate(b, `${issuer}${authorizePath}?${params}`);
   const code = new URL(done.location!).searchParams.get('code')!;
   const res = await fetch(`${issuer}/token`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('bench:bench-secret-bench-secret-bench-secret').toString('base64')}` },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: 'https://bench.example.test/cb', code_verifier: verifier }),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`bench:${BENCH_SECRET}`).toString('base64')}` },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: BENCH_REDIRECT, code_verifier: verifier }),
   });
   if (res.status !== 200) throw new Error(`token ${res.status}: ${await res.text()}`);
   await res.arrayBuffer();
 }
 
-/** One login against node-oidc-provider: authorize → login page → login post → resume → code → token. */
-async function oneOidcProviderLogin(issuer: string): Promise<void> {
-  const b = new Browser(issuer);
-  const verifier = randomBytes(32).toString('base64url');
-  const params = new URLSearchParams({
-    client_id: 'bench', response_type: 'code', redirect_uri: 'https://bench.example.test/cb', scope: 'openid profile',
-    state: randomBytes(8).toString('hex'), nonce: randomBytes(8).toString('hex'),
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256',
-  });
-  const page = await b.go(`${issuer}/auth?${params}`);
+/** Our login: authorize → eID selector → TestID → code → token. */
+const oneLogin = (issuer: string) => codeFlowLogin(issuer, '/authorize', async (b, url) => {
+  const select = await b.go(url);
+  const testid = await b.go(`${issuer}/login/select`, { form: { ...formFields(select.html, '/login/select'), eid: 'testid' } });
+  return b.go(`${issuer}/login/testid`, { form: { ...formFields(testid.html, '/login/testid'), pid: '15895010046', acr: 'substantial' } });
+});
+
+/** The same login against node-oidc-provider: authorize → login page → login post → resume → code → token. */
+const oneOidcProviderLogin = (issuer: string) => codeFlowLogin(issuer, '/auth', async (b, url) => {
+  const page = await b.go(url);
   const action = /<form[^>]*action="([^"]+)"/.exec(page.html)![1]!;
-  const done = await b.go(new URL(action, issuer).href, { form: { prompt: 'login', login: '15895010046', password: 'x' } });
-  const code = new URL(done.location!).searchParams.get('code')!;
-  const res = await fetch(`${issuer}/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('bench:bench-secret-bench-secret-bench-secret').toString('base64')}` },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: 'https://bench.example.test/cb', code_verifier: verifier }),
-  });
-  if (res.status !== 200) throw new Error(`oidc-provider token ${res.status}: ${await res.text()}`);
-  await res.arrayBuffer();
-}
+  return b.go(new URL(action, issuer).href, { form: { prompt: 'login', login: '15895010046', password: 'x' } });
+});
 
 /** Server CPU per login (ms) of a child process serving `login`. */
 async function measure(child: ReturnType<typeof spawn>, login: () => Promise<void>): Promise<{ perLogin: number; wall: number }> {
