@@ -15,7 +15,8 @@ import { userinfoRoutes } from './http/routes/userinfo-routes.js';
 import { discoveryRoutes } from './http/routes/discovery-routes.js';
 import { opsRoutes } from './http/routes/ops-routes.js';
 import { demoRoutes } from './http/routes/demo-routes.js';
-import { logoutRoutes } from './http/routes/logout-routes.js';
+import { logoutRoutes, pendingBackChannel } from './http/routes/logout-routes.js';
+import { notifySessionEnd } from './oauth/logout/session-end-notifications.js';
 import { revocationIntrospectionRoutes } from './http/routes/revocation-introspection-routes.js';
 import { adminRoutes } from './admin/admin-routes.js';
 import { Metrics } from './observability/metrics.js';
@@ -98,6 +99,17 @@ export async function buildApp(config: Config, opts: ServiceOptions & { logger?:
     ephemeral: services.stores.ephemeral,
     lifetimes: { codeSeconds: config.lifetimes.code_seconds, flowSeconds: config.lifetimes.login_flow_seconds },
     logins: metrics.logins,
+    sessionEnded: async (session, log) => notifySessionEnd({
+      grants: services.stores.grants,
+      getClient: async (id) => (await services.registry.get(id))?.client,
+      pending: pendingBackChannel,
+      backChannel: {
+        keys: services.keys, issuer: config.issuer, production: config.production, pairwiseSalt: services.pairwiseSalt,
+        nowS: () => Math.floor(services.clock.now() / 1000),
+        record: (o) => log?.warn({ backchannel: { client_id: o.clientId, ok: o.ok, status: o.status, error: o.error, jti: o.jti } }, 'back-channel logout: another person authenticated in the browser'),
+      },
+    }, session),
+    flowLimits: { perBrowser: services.limits.flowsPerBrowser, perAddress: services.limits.flowsPerAddress, total: services.limits.flowsTotal },
   });
 
   app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, req: FastifyRequest, reply: FastifyReply) => {

@@ -89,6 +89,15 @@ const ConfigFileSchema = z.strictObject({
     /** Failed client authentications allowed per client_id and address per window (then 429). */
     client_auth_failures: z.number().int().min(1).max(100_000).default(20),
     window_seconds: z.number().int().min(1).max(86_400).default(60),
+    /** Authorization and PAR requests allowed per client address per minute (then 429 with Retry-After). */
+    authorization_requests_per_minute: z.number().int().min(1).max(1_000_000).default(600),
+    /**
+     * Logins in progress (and admin logins) started within one flow lifetime: per browser, per
+     * address and in total. The defaults keep a 512 MB instance's short-lived memory bounded.
+     */
+    login_flows_per_browser: z.number().int().min(1).max(1_000_000).default(50),
+    login_flows_per_address: z.number().int().min(1).max(10_000_000).default(2_000),
+    login_flows_total: z.number().int().min(1).max(100_000_000).default(20_000),
   }).prefault({}),
   store: z.strictObject({
     /**
@@ -104,6 +113,8 @@ const ConfigFileSchema = z.strictObject({
 });
 
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;
+/** The config file as written (defaults not yet applied). */
+export type ConfigFileInput = z.input<typeof ConfigFileSchema>;
 
 export interface Config extends Omit<ConfigFile, 'port' | 'issuer' | 'data_dir' | 'clients_file' | 'fixtures_file' | 'login_base_url' | 'admin'> {
   /** Admin API and pages, resolved with ADMIN_TOKEN / ADMIN_TRUSTED_ISSUER / ADMIN_TRUSTED_JWKS_URI. */
@@ -161,9 +172,10 @@ function normaliseBaseUrl(value: string, name: string): string {
   return url.href.replace(/\/+$/, '');
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<ConfigFile> = {}): Config {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<ConfigFileInput> = {}): Config {
   const fromFile = env.CONFIG_FILE ? readConfigFile(env.CONFIG_FILE) : ConfigFileSchema.parse({});
-  const merged = { ...fromFile, ...overrides };
+  // Overrides replace whole top-level sections and go through the schema too (defaults inside them apply).
+  const merged = ConfigFileSchema.parse({ ...fromFile, ...overrides });
   const production = env.NODE_ENV === 'production';
   const portRaw = env.PORT ?? merged.port ?? 7080;
   const port = Number(portRaw);
