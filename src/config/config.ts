@@ -225,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const port = merged.port ?? 7080;
   const issuer = normaliseBaseUrl(merged.issuer ?? `http://localhost:${port}`, 'ISSUER');
   const loginBaseUrl = normaliseBaseUrl(merged.login_base_url ?? issuer, 'login_base_url');
+  if (merged.metrics.port !== undefined && merged.metrics.port === port) throw new ConfigError(`METRICS_PORT (metrics.port) must differ from PORT (${port})`);
   if (production) {
     if (!issuer.startsWith('https://')) throw new ConfigError(`production mode refuses an http issuer ("${issuer}"): set ISSUER to an https URL`);
     if (!loginBaseUrl.startsWith('https://')) throw new ConfigError('production mode refuses an http login_base_url');
@@ -254,6 +255,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     demoEnabled: merged.demo.enabled ?? !production,
     secureCookies: issuer.startsWith('https://'),
     trust_proxy: merged.trust_proxy === 0 ? false : merged.trust_proxy,
+    // the connection URLs (which may carry passwords) only under their own names below
+    store: { ephemeral: merged.store.ephemeral },
     databaseUrl: merged.store.database_url,
     redisUrl: merged.store.redis_url,
     databaseSchema: merged.store.database_schema,

@@ -103,7 +103,7 @@ const cases: Record<string, Case> = {
   },
   METRICS_PORT: {
     good: [['9464', (c) => c.metrics.port, 9464]],
-    bad: [['0', /METRICS_PORT: Too small/], ['metrics', /METRICS_PORT: must be a whole number/]],
+    bad: [['0', /METRICS_PORT: Too small/], ['metrics', /METRICS_PORT: must be a whole number/], ['7080', /METRICS_PORT \(metrics\.port\) must differ from PORT \(7080\)/]],
   },
 };
 
@@ -156,6 +156,8 @@ describe('environment variables go through the configuration schema', () => {
     expect(loadError({ ADMIN_TOKEN: 'sekrit sekrit' }).message).not.toContain('sekrit');
     expect(loadError({ METRICS_TOKEN: 'sekrit sekrit' }).message).not.toContain('sekrit');
     expect(loadError({ REDIS_URL: 'http://:hunter2@r/' }).message).not.toContain('hunter2');
+    // and the connection URLs live only under their own names, not in the store section
+    expect(loadConfig({ DATABASE_URL: 'postgres://u:hunter2@db/ap', REDIS_URL: 'redis://:hunter2@r:6379' }).store).toEqual({ ephemeral: 'memory' });
   });
 
   it('the defaults without any variable', () => {
