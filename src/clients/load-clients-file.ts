@@ -4,9 +4,9 @@
  * Problems are reported as `clients.json: [1] (client_id "my-app"): redirect_uris[0]: must be an absolute URL`.
  */
 import { readFileSync } from 'node:fs';
+import { weakSecretReason } from '../core/secret-entropy.js';
 import type { Client } from './client-types.js';
 import { validateClientInput } from './validate-client.js';
-import { weakSecretReason } from '../core/secret-entropy.js';
 
 export class ClientsFileError extends Error {
   /** Each problem without the file name, e.g. `[1] (client_id "my-app"): redirect_uris[0]: ...`. */
