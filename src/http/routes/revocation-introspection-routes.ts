@@ -4,6 +4,7 @@ import { Params } from '../../core/params.js';
 import type { Services } from '../../services.js';
 import { authenticateClient } from '../../oauth/client-auth/authenticate-client.js';
 import { findGrantOfToken } from '../../oauth/token-lookup.js';
+import { accessTokenType } from '../../oauth/dpop/token-binding.js';
 import { sendNoStoreJson, sendOAuthError } from '../respond.js';
 
 export const INTROSPECTION_SCOPE = 'idporten:token.introspection';
@@ -40,7 +41,7 @@ export function revocationIntrospectionRoutes(app: FastifyInstance, s: Services)
     if (!found || found.grant.revoked || found.grant.expiresAt <= now) return sendNoStoreJson(reply, 200, { active: false });
     if (found.kind === 'access_token') {
       const exp = Number(found.claims.exp);
-      return sendNoStoreJson(reply, 200, { active: true, token_type: 'Bearer', expires_in: Math.max(0, exp - Math.floor(now / 1000)), ...found.claims });
+      return sendNoStoreJson(reply, 200, { active: true, token_type: accessTokenType(found.claims), expires_in: Math.max(0, exp - Math.floor(now / 1000)), ...found.claims });
     }
     if (found.used || found.expiresAt <= now) return sendNoStoreJson(reply, 200, { active: false });
     const g = found.grant;
