@@ -8,6 +8,8 @@ import { validateClientInput } from './clients/validate-client.js';
 import { TESTID, type EidDescriptor } from './eid/eid.js';
 import { UpstreamEid } from './eid/upstream/upstream-eid.js';
 import { ConfigError } from './config/config.js';
+import { loadCertificateTrust } from './oauth/client-auth/load-certificate-trust.js';
+import type { CertificateTrust } from './oauth/client-auth/certificate-trust.js';
 import type { Fixtures } from './fixtures/fixture-types.js';
 import { loadFixturesFile } from './fixtures/load-fixtures.js';
 import type { Acr } from './oauth/authorize/authorization-request.js';
@@ -46,6 +48,16 @@ export interface Services {
   demoSecret?: string;
   cookieNames: { session: string; browser: string; lang: string };
   clientAuthFailureLimit: FailureLimit;
+  /** Trust store for business certificates in client assertions (none configured: x5c refused). */
+  clientCertificates?: CertificateTrust;
+}
+
+function loadClientCertificates(config: Config): CertificateTrust | undefined {
+  try {
+    return loadCertificateTrust(config.client_certificates);
+  } catch (e) {
+    throw new ConfigError(`client_certificates: ${(e as Error).message}`);
+  }
 }
 
 export interface ServiceOptions {
@@ -118,6 +130,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
       absoluteMs: config.session.absolute_minutes * 60_000,
       idleMs: config.session.idle_minutes * 60_000,
     }),
+    clientCertificates: loadClientCertificates(config),
     clientAuthFailureLimit: {
       store: stores.ephemeral, maxFailures: config.rate_limits.client_auth_failures, windowSeconds: config.rate_limits.window_seconds,
     },

@@ -90,6 +90,11 @@ const ConfigFileSchema = z.strictObject({
     client_auth_failures: z.number().int().min(1).max(100_000).default(20),
     window_seconds: z.number().int().min(1).max(86_400).default(60),
   }).prefault({}),
+  /** Business certificates (virksomhetssertifikat) in client assertions' x5c: trusted CAs and CRLs (PEM or DER files). */
+  client_certificates: z.strictObject({
+    trusted_cas: z.array(z.string().min(1)).default([]),
+    crls: z.array(z.string().min(1)).default([]),
+  }).prefault({}),
   store: z.strictObject({
     /**
      * Where short-lived state (sessions, logins in progress, codes, PAR, replay caches) lives when

@@ -70,7 +70,7 @@ export function authorizeRoutes(app: FastifyInstance, s: Services, steps: LoginS
   app.post('/par', async (req, reply) => {
     const body = req.body instanceof Params ? req.body : undefined;
     if (!body) return sendOAuthError(reply, new OAuthError('invalid_request', 'the body must be application/x-www-form-urlencoded', 'json'));
-    const auth = await authenticateClient({ registry: s.registry, replay: s.stores.ephemeral, issuer: s.config.issuer, now: () => s.clock.now(), failureLimit: s.clientAuthFailureLimit }, req.headers.authorization, body, req.ip);
+    const auth = await authenticateClient({ registry: s.registry, replay: s.stores.ephemeral, issuer: s.config.issuer, now: () => s.clock.now(), failureLimit: s.clientAuthFailureLimit, certificates: s.clientCertificates }, req.headers.authorization, body, req.ip);
     const result = await runAuthorizationPipeline(body, pipelineDeps(s), 'par', auth.client);
     if (!result.ok) return sendOAuthError(reply, result.failure.error);
     if (body.has('client_id') && body.get('client_id') !== auth.client.client_id) {

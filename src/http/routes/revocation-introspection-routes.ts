@@ -11,7 +11,7 @@ export const INTROSPECTION_SCOPE = 'idporten:token.introspection';
 
 /** POST /token/revoke (RFC 7009) and POST /token/introspect (RFC 7662), spec §13. */
 export function revocationIntrospectionRoutes(app: FastifyInstance, s: Services): void {
-  const authDeps = { registry: s.registry, replay: s.stores.ephemeral, issuer: s.config.issuer, now: () => s.clock.now(), failureLimit: s.clientAuthFailureLimit };
+  const authDeps = { registry: s.registry, replay: s.stores.ephemeral, issuer: s.config.issuer, now: () => s.clock.now(), failureLimit: s.clientAuthFailureLimit, certificates: s.clientCertificates };
   const lookupDeps = () => ({ keys: s.keys, grants: s.stores.grants, issuer: s.config.issuer, nowMs: s.clock.now(), isClientActive: async (id: string) => !!(await s.registry.getActive(id)) });
 
   app.post('/token/revoke', async (req, reply) => {
