@@ -67,6 +67,8 @@ export interface ServiceOptions {
 
 export async function createServices(config: Config, opts: ServiceOptions = {}): Promise<Services> {
   const clock = opts.clock ?? systemClock;
+  // Read before anything is started, so a bad file stops the start cleanly.
+  const clientCertificates = loadClientCertificates(config);
   const stores = opts.stores ?? (await createStores(config, clock));
   const fixtures = loadFixturesFile(config.fixturesFile);
 
@@ -130,7 +132,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
       absoluteMs: config.session.absolute_minutes * 60_000,
       idleMs: config.session.idle_minutes * 60_000,
     }),
-    clientCertificates: loadClientCertificates(config),
+    clientCertificates,
     clientAuthFailureLimit: {
       store: stores.ephemeral, maxFailures: config.rate_limits.client_auth_failures, windowSeconds: config.rate_limits.window_seconds,
     },
