@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { SignJWT, decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeBusinessCert, makeCa, makeCrl, type TestCert } from '../oauth/client-auth/test-pki.js';
-import { CheckedBrowser, http, obtainCode, type HttpResult } from './checks.js';
+import { CheckedBrowser, http, newPkce, obtainCode, redirectOf, type HttpResult } from './checks.js';
 import { startServer, webClient, type TestServer } from './harness.js';
 
 const A = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -42,7 +42,7 @@ describe('business certificates in client assertions (x5c)', () => {
     writeFileSync(join(dir, 'ca.crl'), (await makeCrl(ca, [12])).der);
     server = await startServer({
       config: { client_certificates: { trusted_cas: [join(dir, 'ca.pem')], crls: [join(dir, 'ca.crl')] } },
-      clients: [webClient('biz', { token_endpoint_auth_method: 'private_key_jwt', client_secret: undefined, client_orgno: ORGNO })],
+      clients: [webClient('biz', { token_endpoint_auth_method: 'private_key_jwt', client_secret: undefined, client_orgno: ORGNO, scopes: ['openid', 'profile', 'idporten:token.introspection'] })],
     });
   });
   afterAll(async () => {
@@ -79,6 +79,23 @@ describe('business certificates in client assertions (x5c)', () => {
     expect(refreshed.status, refreshed.text).toBe(200);
     expect(decodeJwt(refreshed.json.access_token).client_amr).toBe('virksomhetssertifikat');
     expect((await redeem(good, false)).status).toBe(200);
+  });
+
+  it('PAR and introspection accept the certificate too; a revoked one is refused at PAR', async () => {
+    const pkce = newPkce();
+    const par = (cert: TestCert) => assertion(cert).then((a) => http(`${server.issuer}/par`, {
+      form: {
+        client_assertion_type: A, client_assertion: a, response_type: 'code', redirect_uri: redirectOf('biz'), scope: 'openid profile',
+        state: 's', nonce: 'n', code_challenge: pkce.challenge, code_challenge_method: 'S256',
+      },
+    }));
+    const ok = await par(good);
+    expect(ok.status, ok.text).toBe(201);
+    expectInvalidClient(await par(revoked), /revoked/);
+    const tokens = await redeem(good);
+    const intro = await http(`${server.issuer}/token/introspect`, { form: { client_assertion_type: A, client_assertion: await assertion(good), token: tokens.json.access_token } });
+    expect(intro.status, intro.text).toBe(200);
+    expect(intro.json).toMatchObject({ active: true, client_amr: 'virksomhetssertifikat' });
   });
 
   it('an expired certificate → invalid_client', async () => {
