@@ -36,3 +36,20 @@ export function introspectionScopeProblem(
   }
   return undefined;
 }
+
+/** The rule as an admin-API answer: 400 invalid_client_metadata or 403 access_denied, with the field error. */
+export function introspectionScopeFailure(
+  client: Pick<Client, 'scopes' | 'token_endpoint_auth_method'>,
+  opts: { organisationCaller: boolean; before?: Pick<Client, 'scopes'> },
+):
+  | { ok: false; status: 400; error: 'invalid_client_metadata'; description: string; errors: { field: string; message: string }[] }
+  | { ok: false; status: 403; error: 'access_denied'; description: string; errors: { field: string; message: string }[] }
+  | undefined {
+  const p = introspectionScopeProblem(client, opts);
+  if (!p) return undefined;
+  const errors = [{ field: p.field, message: p.message }];
+  const description = `${p.field}: ${p.message}`;
+  return p.status === 403
+    ? { ok: false, status: 403, error: 'access_denied', description, errors }
+    : { ok: false, status: 400, error: 'invalid_client_metadata', description, errors };
+}
