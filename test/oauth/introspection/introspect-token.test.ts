@@ -44,7 +44,7 @@ describe('introspectToken (RFC 7662)', () => {
     f.clock.advance(20_000);
     const r = await introspectToken(deps, basic('introspector', secretOf('introspector')), form({ token: t.accessToken }));
     expect(r).toMatchObject({ active: true, token_type: 'Bearer', client_id: 'plain', scope: 'openid profile', iss: ISSUER, sub: t.grant.sub });
-    expect(r.expires_in).toBe(100);
+    expect((r as Record<string, unknown>).expires_in).toBe(100);
   });
 
   it('reports an active refresh token, and inactive once used, revoked or expired', async () => {
