@@ -56,7 +56,7 @@ export function logoutRoutes(app: FastifyInstance, s: Services): void {
     sendHtml(reply, 200, () => renderLogoutConfirmPage({ locale, flow, csrf, action: confirmPath, langPath: confirmPath }));
 
   /** Turns the outcome of the end-session logic into the reply. */
-  const reply = (req: FastifyRequest, res: FastifyReply, outcome: ConfirmOutcome, locale: Locale): FastifyReply => {
+  const respond = (req: FastifyRequest, res: FastifyReply, outcome: ConfirmOutcome, locale: Locale): FastifyReply => {
     switch (outcome.kind) {
       case 'confirm':
         return confirmPage(res, locale, outcome.pendingId, outcome.csrf);
@@ -82,7 +82,7 @@ export function logoutRoutes(app: FastifyInstance, s: Services): void {
   const handler = async (req: FastifyRequest, res: FastifyReply, params: Params, afterPost: boolean) => {
     const locale = cookieLocale(req, ...(params.get('ui_locales') ?? '').split(' '));
     const outcome = await endSession(deps(req), { params, sessionCookie: readCookie(req, s.cookieNames.session), afterPost, locale });
-    return reply(req, res, outcome, locale);
+    return respond(req, res, outcome, locale);
   };
 
   app.get('/logout', async (req, res) => handler(req, res, Params.fromSearchParams(new URL(req.url, 'http://x').searchParams), false));
@@ -99,7 +99,7 @@ export function logoutRoutes(app: FastifyInstance, s: Services): void {
     }
     const cookie = readCookie(req, s.cookieNames.session);
     const pending = await peekPendingLogout(s.stores.ephemeral, q.get('flow') ?? undefined, cookie ? SessionService.keyFor(cookie) : undefined);
-    if (!pending) return reply(req, res, { kind: 'refused' }, locale);
+    if (!pending) return respond(req, res, { kind: 'refused' }, locale);
     return confirmPage(res, locale, q.get('flow')!, pending.csrf);
   });
 
@@ -111,7 +111,7 @@ export function logoutRoutes(app: FastifyInstance, s: Services): void {
       pendingId: single('flow'), csrf: single('csrf'), answer: single('answer'), sessionCookie: readCookie(req, s.cookieNames.session),
       localeFor: (uiLocales) => cookieLocale(req, ...uiLocales),
     });
-    return reply(req, res, outcome, cookieLocale(req, ...outcome.uiLocales));
+    return respond(req, res, outcome, cookieLocale(req, ...outcome.uiLocales));
   });
 
   /** Where upstream eIDs send the user back after their logout: continue with the next hop or the final target. */
