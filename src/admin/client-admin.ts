@@ -7,6 +7,7 @@ import type { ClientRegistry } from '../clients/client-registry.js';
 import { generateClientSecret } from '../clients/client-secret.js';
 import type { Client, ClientJwk, ClientJwks, StoredClient } from '../clients/client-types.js';
 import { validateClientInput, validateJwks, type FieldError } from '../clients/validate-client.js';
+import { introspectionScopeFailure } from '../clients/introspection-scope-rule.js';
 import type { Clock } from '../core/clock.js';
 import type { AuditStore } from '../store/ports.js';
 
@@ -32,6 +33,7 @@ export interface JwksView {
 
 export type AdminFailure =
   | { ok: false; status: 400; error: 'invalid_client_metadata'; description: string; errors: FieldError[] }
+  | { ok: false; status: 403; error: 'access_denied'; description: string; errors: FieldError[] }
   | { ok: false; status: 404; error: 'not_found'; description: string }
   | { ok: false; status: 409; error: 'conflict'; description: string };
 
@@ -163,6 +165,7 @@ export class ClientAdmin {
     const res = validateClientInput(input, { production: this.d.production, now });
     if (!res.ok) return invalid(res.errors);
     const client = res.client;
+    const scopeDenied = introspectionScopeFailure(client, { organisationCaller: actor.orgno !== undefined }); if (scopeDenied) return scopeDenied;
     if (client.jwks) {
       const conflicts = await this.kidConflicts(client.client_id, client.jwks.keys, 'jwks');
       if (conflicts.length > 0) return invalid(conflicts);
@@ -200,6 +203,7 @@ export class ClientAdmin {
     const res = validateClientInput(input, { production: this.d.production, now, existing: before.client });
     if (!res.ok) return invalid(res.errors);
     const client = res.client;
+    const scopeDenied = introspectionScopeFailure(client, { organisationCaller: actor.orgno !== undefined, before: before.client }); if (scopeDenied) return scopeDenied;
     if (client.jwks && client.jwks !== before.client.jwks) {
       const conflicts = await this.kidConflicts(client.client_id, client.jwks.keys, 'jwks');
       if (conflicts.length > 0) return invalid(conflicts);

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { weakSecretReason } from '../core/secret-entropy.js';
 import type { Client } from './client-types.js';
 import { validateClientInput } from './validate-client.js';
+import { introspectionScopeProblem } from './introspection-scope-rule.js';
 
 export class ClientsFileError extends Error {
   /** Each problem without the file name, e.g. `[1] (client_id "my-app"): redirect_uris[0]: ...`. */
@@ -69,6 +70,7 @@ export function parseClientsFile(json: unknown, source: string, opts: LoadClient
 
     const res = validateClientInput(obj, { production: opts.production, now: opts.now });
     if (!res.ok) for (const e of res.errors) add(e.field, e.message);
+    const scopeProblem = res.ok ? introspectionScopeProblem(res.client, { organisationCaller: false }) : undefined; if (scopeProblem) add(scopeProblem.field, scopeProblem.message);
 
     // the method decides whether a secret is needed; fall back to the raw value if validation failed
     const method = res.ok
