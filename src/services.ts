@@ -4,7 +4,7 @@ import type { Config } from './config/config.js';
 import { ClientRegistry } from './clients/client-registry.js';
 import type { Client } from './clients/client-types.js';
 import { loadClientsFile } from './clients/load-clients-file.js';
-import { validateClientInput } from './clients/validate-client.js';
+import { validateClientInput } from './clients/validation/validate-client.js';
 import { TESTID, type EidDescriptor } from './eid/eid.js';
 import { UpstreamEid } from './eid/upstream/upstream-eid.js';
 import { ConfigError } from './config/config.js';

@@ -6,9 +6,12 @@
 import type { ClientRegistry } from '../clients/client-registry.js';
 import { generateClientSecret } from '../clients/client-secret.js';
 import type { Client, ClientJwk, ClientJwks, StoredClient } from '../clients/client-types.js';
-import { validateClientInput, validateJwks, type FieldError } from '../clients/validate-client.js';
+import { validateClientInput } from '../clients/validation/validate-client.js';
+import { validateJwks } from '../clients/validation/client-jwks.js';
+import type { FieldError } from '../clients/validation/field-reader.js';
 import type { Clock } from '../core/clock.js';
 import type { AuditStore } from '../store/ports.js';
+import { isPlainObject } from '../core/json-value.js';
 
 /** Who acts: `orgno` undefined means every organisation (static admin token, CLI). */
 export interface Actor {
@@ -56,10 +59,6 @@ export function keyExpiry(now: number): number {
   const d = new Date(now);
   d.setUTCFullYear(d.getUTCFullYear() + 1);
   return Math.floor(d.getTime() / 1000);
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function invalid(errors: FieldError[]): AdminFailure {

@@ -5,11 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { FieldError } from '../clients/validate-client.js';
+import type { FieldError } from '../clients/validation/field-reader.js';
 import type { Clock } from '../core/clock.js';
 import { employerRuleSchema, normaliseEmployerRule, zodProblems } from '../fixtures/load-fixtures.js';
 import type { AuditStore, EmployerRuleStore, StoredEmployerRule } from '../store/ports.js';
 import type { Actor } from './client-admin.js';
+import { isPlainObject } from '../core/json-value.js';
 
 export const EMPLOYER_RULE_AUDIT_ACTIONS = {
   create: 'employer_rule.create',
@@ -32,10 +33,6 @@ const storedRuleInputSchema = employerRuleSchema.extend({
 
 /** Set by the provider: ignored in request bodies. */
 const SERVER_FIELDS = ['id', 'created', 'last_updated'];
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 function invalid(errors: FieldError[]): RuleAdminFailure {
   const description = errors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('; ');

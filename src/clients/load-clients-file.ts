@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Client } from './client-types.js';
-import { validateClientInput } from './validate-client.js';
+import { validateClientInput } from './validation/validate-client.js';
+import { typeName } from '../core/json-value.js';
 
 export class ClientsFileError extends Error {
   /** Each problem without the file name, e.g. `[1] (client_id "my-app"): redirect_uris[0]: ...`. */
@@ -37,12 +38,6 @@ function fail(source: string, problems: string[]): never {
   const shown = problems.slice(0, MAX_REPORTED).map((p) => `${source}: ${p}`);
   if (problems.length > MAX_REPORTED) shown.push(`${source}: ... and ${problems.length - MAX_REPORTED} more problem(s)`);
   throw new ClientsFileError(shown.join('\n'), problems);
-}
-
-function typeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  return typeof v;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { generateKeyPairSync, type JsonWebKey } from 'node:crypto';
-import { validateClientInput, validateJwks, type FieldError, type ValidateClientOptions } from '../../src/clients/validate-client.js';
+import { validateClientInput, type ValidateClientOptions } from '../../src/clients/validation/validate-client.js';
+import { validateJwks } from '../../src/clients/validation/client-jwks.js';
+import type { FieldError } from '../../src/clients/validation/field-reader.js';
 import { CLIENT_DEFAULTS, type Client } from '../../src/clients/client-types.js';
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);

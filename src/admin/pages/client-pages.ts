@@ -1,5 +1,5 @@
 /** The self-service pages for clients: list, create, edit (with keys, secret rotation, deletion), new secret. */
-import type { FieldError } from '../../clients/validate-client.js';
+import type { FieldError } from '../../clients/validation/field-reader.js';
 import { attrIf, html, safeUrl, type SafeHtml } from '../../ui/html.js';
 import type { ClientView } from '../client-admin.js';
 import { adminLayout, errorSummary, type AdminChrome } from './admin-layout.js';
