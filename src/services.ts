@@ -19,7 +19,7 @@ import { SessionService } from './session/session-service.js';
 import type { Stores } from './store/ports.js';
 import { createStores } from './store/create-stores.js';
 import { SigningKeys } from './tokens/signing-keys.js';
-import { KeyRotation } from './tokens/key-rotation.js';
+import { KeyRotation, rotationPolicyFrom } from './tokens/key-rotation.js';
 import type { FailureLimit } from './oauth/client-auth/auth-failure-limit.js';
 
 export const DEMO_CLIENT_ID = 'demo-client';
@@ -58,11 +58,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   const stores = opts.stores ?? (await createStores(config, clock));
   const fixtures = loadFixturesFile(config.fixturesFile);
 
-  const rotation = new KeyRotation(stores.keys, clock, {
-    rotateAfterMs: config.keys.rotate_after_days * 24 * 3600_000,
-    publishAheadMs: config.keys.publish_ahead_hours * 3600_000,
-    keepRetiredMs: config.keys.keep_retired_hours * 3600_000,
-  });
+  const rotation = new KeyRotation(stores.keys, clock, rotationPolicyFrom(config.keys));
   await ensureKeysOnce(stores, rotation);
   const keys = new SigningKeys(stores.keys, clock);
   await keys.init();

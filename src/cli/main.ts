@@ -7,16 +7,15 @@
  * Exit codes: 0 success, 1 refused (validation error, unknown client, conflict, rotation refused),
  * 2 usage or configuration error.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import Database from 'better-sqlite3';
 import { ClientRegistry } from '../clients/client-registry.js';
 import { ConfigError, loadConfig, type Config } from '../config/config.js';
 import { systemClock, type Clock } from '../core/clock.js';
+import { isPlainObject } from '../core/json-value.js';
 import type { Stores } from '../store/ports.js';
-import { openSqlite } from '../store/sqlite/sqlite-store.js';
-import { KeyRotation, RotationRefused } from '../tokens/key-rotation.js';
+import { migrateSqliteFile, sqlitePath } from '../store/sqlite/sqlite-database.js';
+import { KeyRotation, RotationRefused, rotationPolicyFrom } from '../tokens/key-rotation.js';
 import { ClientAdmin, type AdminFailure, type ClientView } from '../admin/client-admin.js';
 import { formatRecord, formatTable, parseArgs, UsageError } from './cli-args.js';
 
@@ -134,20 +133,12 @@ async function readJsonInput(file: string | undefined, io: CliIo): Promise<unkno
   }
 }
 
-function rotationFor(config: Config, stores: Stores, clock: Clock): KeyRotation {
-  return new KeyRotation(stores.keys, clock, {
-    rotateAfterMs: config.keys.rotate_after_days * 24 * 3600_000,
-    publishAheadMs: config.keys.publish_ahead_hours * 3600_000,
-    keepRetiredMs: config.keys.keep_retired_hours * 3600_000,
-  });
-}
-
 async function migrate(config: Config, io: CliIo, json: boolean): Promise<void> {
   let applied: number[];
   let store: string;
   if (config.databaseUrl) {
     store = 'postgresql';
-    const { createPostgresPool, migratePostgres } = await import('../store/postgres/postgres-store.js');
+    const { createPostgresPool, migratePostgres } = await import('../store/postgres/postgres-database.js');
     const pool = createPostgresPool(config.databaseUrl);
     try {
       applied = await migratePostgres(pool);
@@ -156,26 +147,7 @@ async function migrate(config: Config, io: CliIo, json: boolean): Promise<void> 
     }
   } else {
     store = 'sqlite';
-    const path = join(config.dataDir, 'ansattporten.sqlite');
-    const versions = (db: Database.Database): number[] => {
-      const has = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
-      return has ? (db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map((r) => r.version) : [];
-    };
-    let before: number[] = [];
-    if (existsSync(path)) {
-      const raw = new Database(path, { readonly: true });
-      try {
-        before = versions(raw);
-      } finally {
-        raw.close();
-      }
-    }
-    const db = openSqlite(path);
-    try {
-      applied = versions(db).filter((v) => !before.includes(v));
-    } finally {
-      db.close();
-    }
+    applied = migrateSqliteFile(sqlitePath(config.dataDir));
   }
   if (json) io.stdout(JSON.stringify({ store, applied }));
   else io.stdout(applied.length === 0 ? `${store}: the schema is up to date` : `${store}: applied migration${applied.length > 1 ? 's' : ''} ${applied.join(', ')}`);
@@ -273,9 +245,9 @@ export async function main(argv: string[], ioIn?: Partial<CliIo>): Promise<numbe
           if (args.flags.has('merge')) {
             const current = await admin.get(CLI_ACTOR, clientId);
             if (!current.ok) throw failure(current);
-            if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new Refused('--merge needs a JSON object', { error: 'invalid_client_metadata' });
+            if (!isPlainObject(body)) throw new Refused('--merge needs a JSON object', { error: 'invalid_client_metadata' });
             const { client_secret_expires_at: _e, ...model } = current.value;
-            body = { ...model, ...(body as Record<string, unknown>) };
+            body = { ...model, ...body };
           }
           const r = await admin.update(CLI_ACTOR, clientId, body);
           if (!r.ok) throw failure(r);
@@ -311,7 +283,7 @@ export async function main(argv: string[], ioIn?: Partial<CliIo>): Promise<numbe
 
     if (group === 'keys') {
       const s = await open();
-      const rotation = rotationFor(config, s, io.clock);
+      const rotation = new KeyRotation(s.keys, io.clock, rotationPolicyFrom(config.keys));
       switch (command) {
         case 'list': {
           noMore(rest);

@@ -17,6 +17,15 @@ export const DEFAULT_ROTATION: RotationPolicy = {
   keepRetiredMs: 48 * 3600_000,
 };
 
+/** The policy of the configuration's `keys` section (days and hours), as the server and the CLI use it. */
+export function rotationPolicyFrom(keys: { rotate_after_days: number; publish_ahead_hours: number; keep_retired_hours: number }): RotationPolicy {
+  return {
+    rotateAfterMs: keys.rotate_after_days * 24 * 3600_000,
+    publishAheadMs: keys.publish_ahead_hours * 3600_000,
+    keepRetiredMs: keys.keep_retired_hours * 3600_000,
+  };
+}
+
 export class RotationRefused extends Error {
   override name = 'RotationRefused';
 }
