@@ -132,9 +132,9 @@ ${selectField(errors, 'code_challenge_method', 'PKCE (code_challenge_method)', v
 <legend>Addresses</legend>
 ${textArea(errors, 'redirect_uris', 'Redirect URIs', v.redirect_uris, 'One per line; absolute, no fragment; https in production.', true)}
 ${textArea(errors, 'post_logout_redirect_uris', 'Post-logout redirect URIs', v.post_logout_redirect_uris, 'One per line.')}
-${textField(errors, 'frontchannel_logout_uri', 'Front-channel logout URI', v.frontchannel_logout_uri, { hint: 'On the host of a redirect URI.' })}
+${textField(errors, 'frontchannel_logout_uri', 'Front-channel logout URI', v.frontchannel_logout_uri, { hint: 'In the same registrable domain as a redirect URI.' })}
 ${checkbox('frontchannel_logout_session_required', 'Front-channel logout with iss and sid (frontchannel_logout_session_required)', v.frontchannel_logout_session_required)}
-${textField(errors, 'backchannel_logout_uri', 'Back-channel logout URI', v.backchannel_logout_uri, { hint: 'On the host of a redirect URI.' })}
+${textField(errors, 'backchannel_logout_uri', 'Back-channel logout URI', v.backchannel_logout_uri, { hint: 'In the same registrable domain as a redirect URI.' })}
 </fieldset>
 <fieldset>
 <legend>Lifetimes (seconds)</legend>

@@ -1,9 +1,11 @@
 /**
  * The URIs a client registers (spec §15.2, §16): redirect_uris, post_logout_redirect_uris and
- * the front- and back-channel logout URIs, which must be on the host of one of the redirect URIs.
+ * the front- and back-channel logout URIs, which must be in the registrable domain of one of the
+ * redirect URIs (see registrable-domain.ts).
  */
 import { CLIENT_DEFAULTS } from '../client-types.js';
 import { q, type FieldReader } from './field-reader.js';
+import { registrableDomain } from './registrable-domain.js';
 import { checkRedirectStyleUri, type UriRules } from './uri-syntax.js';
 
 export interface ClientUris {
@@ -15,7 +17,7 @@ export interface ClientUris {
 
 export function readUris(r: FieldReader, rules: UriRules): ClientUris {
   const { errors } = r;
-  /** The hosts of the redirect URIs. */
+  /** The registrable domains of the redirect URIs. */
   const redirectSites = new Set<string>();
   const redirectIn = r.optStringArray('redirect_uris');
   if (r.get('redirect_uris') === undefined) errors.push({ field: 'redirect_uris', message: 'is required' });
@@ -25,7 +27,7 @@ export function readUris(r: FieldReader, rules: UriRules): ClientUris {
     let ok = true;
     redirectIn.forEach((uri, i) => {
       const u = checkRedirectStyleUri(uri, `redirect_uris[${i}]`, rules, errors);
-      if (u) redirectSites.add(u.hostname);
+      if (u) redirectSites.add(registrableDomain(u.hostname));
       else ok = false;
     });
     if (ok) redirectUris = redirectIn;
@@ -46,10 +48,10 @@ export function readUris(r: FieldReader, rules: UriRules): ClientUris {
     if (v === undefined) return undefined;
     const u = checkRedirectStyleUri(v, k, rules, errors);
     if (!u) return undefined;
-    if (redirectSites.size > 0 && !redirectSites.has(u.hostname)) {
+    if (redirectSites.size > 0 && !redirectSites.has(registrableDomain(u.hostname))) {
       errors.push({
         field: k,
-        message: `host ${q(u.hostname)} must be the host of one of the redirect_uris (${[...redirectSites].map(q).join(', ')})`,
+        message: `host ${q(u.hostname)} must be in the same registrable domain as one of the redirect_uris (${[...redirectSites].map(q).join(', ')})`,
       });
       return undefined;
     }

@@ -1,9 +1,10 @@
 /** Syntax and transport rules shared by every URI a client registers (spec §15.2, RFC 8252 §8.3). */
 import { typeName } from '../../core/json-value.js';
+import { isLoopbackIpHost } from '../loopback-redirect.js';
 import { q, type FieldError } from './field-reader.js';
 
 /** Hosts allowed over http in production, for native clients only (RFC 8252 §7.3, §8.3). */
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+const isLoopbackHost = (hostname: string): boolean => isLoopbackIpHost(hostname) || hostname === 'localhost';
 
 export interface UriRules {
   production: boolean;
@@ -51,7 +52,7 @@ export function checkRedirectStyleUri(value: unknown, field: string, rules: UriR
     return undefined;
   }
   if (rules.production) {
-    const loopback = LOOPBACK_HOSTS.has(u.hostname);
+    const loopback = isLoopbackHost(u.hostname);
     if (u.protocol === 'http:' && !(loopback && rules.native)) {
       errors.push({
         field,
