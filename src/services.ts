@@ -144,7 +144,7 @@ async function ensureKeysOnce(stores: Stores, rotation: KeyRotation): Promise<vo
 }
 
 /** The built-in demo client, registered on every start outside production. */
-export function demoClient(config: Config, now: number): Client {
+function demoClient(config: Config, now: number): Client {
   const res = validateClientInput({
     client_id: DEMO_CLIENT_ID,
     client_name: 'Ansattporten demo client',

@@ -27,7 +27,7 @@ export type ClientView = Client & {
   client_secret_expires_at?: number;
 };
 
-export interface JwksView {
+interface JwksView {
   created?: string;
   last_updated?: string;
   keys: ClientJwk[];
@@ -40,7 +40,7 @@ export type AdminFailure =
 
 export type AdminResult<T> = { ok: true; value: T } | AdminFailure;
 
-export const AUDIT_ACTIONS = {
+const AUDIT_ACTIONS = {
   create: 'client.create',
   update: 'client.update',
   deactivate: 'client.deactivate',
@@ -55,7 +55,7 @@ export function usesSecret(c: Client): boolean {
 }
 
 /** One year after `now` (calendar year, UTC), in seconds since the epoch: a client key's `exp`. */
-export function keyExpiry(now: number): number {
+function keyExpiry(now: number): number {
   const d = new Date(now);
   d.setUTCFullYear(d.getUTCFullYear() + 1);
   return Math.floor(d.getTime() / 1000);
@@ -68,14 +68,14 @@ function invalid(errors: FieldError[]): AdminFailure {
 
 const notFound = (id: string): AdminFailure => ({ ok: false, status: 404, error: 'not_found', description: `no client ${JSON.stringify(id)}` });
 
-export function toClientView(stored: StoredClient, secret?: string): ClientView {
+function toClientView(stored: StoredClient, secret?: string): ClientView {
   const view: ClientView = { ...stored.client };
   if (secret !== undefined) view.client_secret = secret;
   if (usesSecret(stored.client) && stored.secret_expires_at !== undefined) view.client_secret_expires_at = Math.floor(stored.secret_expires_at / 1000);
   return view;
 }
 
-export function toJwksView(jwks: ClientJwks | undefined): JwksView {
+function toJwksView(jwks: ClientJwks | undefined): JwksView {
   if (!jwks) return { keys: [] };
   return {
     ...(jwks.created !== undefined ? { created: jwks.created } : {}),
@@ -92,7 +92,7 @@ function auditView(stored: StoredClient | undefined): unknown {
   return v;
 }
 
-export interface ClientAdminDeps {
+interface ClientAdminDeps {
   registry: ClientRegistry;
   clock: Clock;
   audit?: AuditStore;

@@ -12,13 +12,13 @@ import type { AuditStore, EmployerRuleStore, StoredEmployerRule } from '../store
 import type { Actor } from './client-admin.js';
 import { isPlainObject } from '../core/json-value.js';
 
-export const EMPLOYER_RULE_AUDIT_ACTIONS = {
+const EMPLOYER_RULE_AUDIT_ACTIONS = {
   create: 'employer_rule.create',
   update: 'employer_rule.update',
   delete: 'employer_rule.delete',
 } as const;
 
-export type RuleAdminFailure =
+type RuleAdminFailure =
   | { ok: false; status: 400; error: 'invalid_request'; description: string; errors: FieldError[] }
   | { ok: false; status: 403; error: 'access_denied'; description: string; errors: FieldError[] }
   | { ok: false; status: 404; error: 'not_found'; description: string };
@@ -51,7 +51,7 @@ function otherOrganisation(actor: Actor): RuleAdminFailure {
 }
 
 /** Validates a request body as a rule (orgno already filled in); the normal form or the field errors. */
-export function validateEmployerRuleInput(input: unknown): { ok: true; rule: Omit<StoredEmployerRule, 'id' | 'created' | 'last_updated'> } | { ok: false; errors: FieldError[] } {
+function validateEmployerRuleInput(input: unknown): { ok: true; rule: Omit<StoredEmployerRule, 'id' | 'created' | 'last_updated'> } | { ok: false; errors: FieldError[] } {
   const parsed = storedRuleInputSchema.safeParse(input);
   if (!parsed.success) return { ok: false, errors: zodProblems(parsed.error.issues, input).map((p) => ({ field: p.path, message: p.message })) };
   const { rule, problems } = normaliseEmployerRule(parsed.data);
@@ -62,7 +62,7 @@ export function validateEmployerRuleInput(input: unknown): { ok: true; rule: Omi
   return { ok: true, rule: out };
 }
 
-export interface EmployerRuleAdminDeps {
+interface EmployerRuleAdminDeps {
   store: EmployerRuleStore;
   clock: Clock;
   audit?: AuditStore;

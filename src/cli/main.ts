@@ -19,9 +19,9 @@ import { KeyRotation, RotationRefused, rotationPolicyFrom } from '../tokens/key-
 import { ClientAdmin, type AdminFailure, type ClientView } from '../admin/client-admin.js';
 import { formatRecord, formatTable, parseArgs, UsageError } from './cli-args.js';
 
-export const CLI_ACTOR = { actor: 'cli' } as const;
+const CLI_ACTOR = { actor: 'cli' } as const;
 
-export const USAGE = `Usage: ansattporten <command> [options]
+const USAGE = `Usage: ansattporten <command> [options]
 
 Client administration (same rules as the admin API; changes apply at once on every instance):
   clients list [--inactive]                 list clients (--inactive: include deleted ones)
@@ -50,7 +50,7 @@ The store is chosen as by the server: DATABASE_URL (PostgreSQL), REDIS_URL (Redi
 DATA_DIR (default ./data); CONFIG_FILE as for the server.
 Exit codes: 0 ok, 1 refused (validation error, not found, conflict), 2 usage or configuration error.`;
 
-export interface CliIo {
+interface CliIo {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   readStdin: () => Promise<string>;

@@ -18,12 +18,12 @@ export class ClientsFileError extends Error {
   }
 }
 
-export interface LoadedClient {
+interface LoadedClient {
   client: Client;
   client_secret?: string;
 }
 
-export interface LoadClientsOptions {
+interface LoadClientsOptions {
   production: boolean;
   now: number;
 }

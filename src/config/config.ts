@@ -132,7 +132,7 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export const DEFAULT_FIXTURES_FILE = resolve(import.meta.dirname, '../../fixtures/default.json');
+const DEFAULT_FIXTURES_FILE = resolve(import.meta.dirname, '../../fixtures/default.json');
 
 function readConfigFile(path: string): ConfigFile {
   let json: unknown;

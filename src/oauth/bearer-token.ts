@@ -2,7 +2,7 @@ import { decodeProtectedHeader, jwtVerify } from 'jose';
 import type { Grant, GrantStore } from '../store/ports.js';
 import type { SigningKeys } from '../tokens/signing-keys.js';
 
-export interface ActiveAccessToken {
+interface ActiveAccessToken {
   claims: Record<string, unknown>;
   grant: Grant;
 }

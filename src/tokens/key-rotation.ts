@@ -11,7 +11,7 @@ export interface RotationPolicy {
   keepRetiredMs: number;
 }
 
-export const DEFAULT_ROTATION: RotationPolicy = {
+const DEFAULT_ROTATION: RotationPolicy = {
   rotateAfterMs: 90 * 24 * 3600_000,
   publishAheadMs: 24 * 3600_000,
   keepRetiredMs: 48 * 3600_000,
@@ -31,7 +31,7 @@ export class RotationRefused extends Error {
 }
 
 /** Pure: the keys to act on now. */
-export function rotationPlan(keys: SigningKeyRecord[], now: number, p: RotationPolicy): { due: boolean; current?: SigningKeyRecord; next?: SigningKeyRecord; expired: SigningKeyRecord[] } {
+function rotationPlan(keys: SigningKeyRecord[], now: number, p: RotationPolicy): { due: boolean; current?: SigningKeyRecord; next?: SigningKeyRecord; expired: SigningKeyRecord[] } {
   const current = keys.filter((k) => k.state === 'current').sort((a, b) => a.createdAt - b.createdAt)[0];
   const next = keys.filter((k) => k.state === 'next').sort((a, b) => a.createdAt - b.createdAt)[0];
   const expired = keys.filter((k) => k.state === 'retired' && (k.publishUntil ?? 0) <= now);

@@ -19,7 +19,7 @@ function isoDate(epochS: number | undefined): string {
   return epochS === undefined ? '' : new Date(epochS * 1000).toISOString().slice(0, 10);
 }
 
-export interface ClientListPageProps {
+interface ClientListPageProps {
   pagesPath: string;
   session: Session;
   clients: ClientView[];
@@ -145,7 +145,7 @@ ${selectField(errors, 'refresh_token_usage', 'Refresh token usage', v.refresh_to
 </fieldset>`;
 }
 
-export interface ClientCreatePageProps {
+interface ClientCreatePageProps {
   pagesPath: string;
   session: Session;
   values: ClientFormValues;
@@ -164,7 +164,7 @@ ${clientFields(p.values, p.errors, p.orgnoFixed)}
   return adminLayout({ pagesPath: p.pagesPath, session: p.session }, 'New client', body);
 }
 
-export interface ClientEditPageProps {
+interface ClientEditPageProps {
   pagesPath: string;
   session: Session;
   client: ClientView;
@@ -238,7 +238,7 @@ ${csrfField(p.session)}
   return adminLayout({ pagesPath: p.pagesPath, session: p.session }, c.client_name, body);
 }
 
-export interface ClientSecretPageProps {
+interface ClientSecretPageProps {
   pagesPath: string;
   session: Session;
   client: ClientView;

@@ -16,7 +16,7 @@ const GRANT_TYPES: readonly GrantType[] = ['authorization_code', 'refresh_token'
 /** RFC 6749 §3.3 scope-token characters. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
-export interface AuthFields {
+interface AuthFields {
   appType: ApplicationType | undefined;
   authMethod: TokenEndpointAuthMethod | undefined;
 }
@@ -42,7 +42,7 @@ export function readAuthMethod(r: FieldReader): AuthFields {
 }
 
 /** browser and native clients cannot keep a secret. */
-export function isPublicType(appType: ApplicationType | undefined): boolean {
+function isPublicType(appType: ApplicationType | undefined): boolean {
   return appType === 'browser' || appType === 'native';
 }
 

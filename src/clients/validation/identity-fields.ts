@@ -7,7 +7,7 @@ import { parseAbsoluteHttpUrl } from './uri-syntax.js';
 
 const CLIENT_ID = /^[\x21-\x7E]{1,255}$/;
 
-export interface IdentityFields {
+interface IdentityFields {
   clientId: string | undefined;
   clientName: string | undefined;
   description: string;

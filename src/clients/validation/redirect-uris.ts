@@ -8,7 +8,7 @@ import { q, type FieldReader } from './field-reader.js';
 import { registrableDomain } from './registrable-domain.js';
 import { checkRedirectStyleUri, type UriRules } from './uri-syntax.js';
 
-export interface ClientUris {
+interface ClientUris {
   redirectUris: string[] | undefined;
   postLogoutUris: string[] | undefined;
   frontchannelLogoutUri: string | undefined;

@@ -13,7 +13,7 @@ import { readIdentity } from './identity-fields.js';
 import { readLifetimes } from './lifetimes.js';
 import { readUris } from './redirect-uris.js';
 
-export type ValidateClientResult = { ok: true; client: Client } | { ok: false; errors: FieldError[] };
+type ValidateClientResult = { ok: true; client: Client } | { ok: false; errors: FieldError[] };
 
 export interface ValidateClientOptions {
   /** Production rules: https only (loopback http only for native clients), no localhost otherwise. */

@@ -4,7 +4,7 @@ import type { Params } from '../../core/params.js';
 import type { SigningKeys } from '../../tokens/signing-keys.js';
 
 /** The outcome of checking an end-session request (spec §12.1). */
-export interface EndSessionDecision {
+interface EndSessionDecision {
   /** The client the request identifies (hint and/or client_id), when that is unambiguous and valid. */
   client?: Client;
   /** Where to send the user after logout; only when every parameter validated. */
@@ -19,7 +19,7 @@ const PRINTABLE_ASCII = /^[\x20-\x7E]+$/;
  * Verifies an id_token_hint: one we issued (signature by one of our published keys, RS256 only,
  * our issuer); expired ones are accepted for this purpose. Returns its aud (client_id) and sid.
  */
-export async function verifyIdTokenHint(hint: string, keys: SigningKeys, issuer: string): Promise<{ aud: string; sid?: string } | undefined> {
+async function verifyIdTokenHint(hint: string, keys: SigningKeys, issuer: string): Promise<{ aud: string; sid?: string } | undefined> {
   if (hint.length > 16_384) return undefined;
   try {
     const header = decodeProtectedHeader(hint);

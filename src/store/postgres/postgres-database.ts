@@ -5,7 +5,7 @@ import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 export type PgPool = pg.Pool;
 
 /** Key of the transaction-scoped advisory lock held while migrating ("AP_MIG"). */
-export const MIGRATION_LOCK_KEY = 0x41505f4d4947;
+const MIGRATION_LOCK_KEY = 0x41505f4d4947;
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 

@@ -16,7 +16,7 @@ import { PostgresEphemeralStore } from './postgres-ephemeral-store.js';
 import { PostgresGrantStore } from './postgres-grant-store.js';
 import { PostgresKeyStore } from './postgres-key-store.js';
 
-export type PostgresStores = Stores & { pool: PgPool; ephemeral: PostgresEphemeralStore; grants: PostgresGrantStore; audit: AuditStore; employerRules: EmployerRuleStore };
+type PostgresStores = Stores & { pool: PgPool; ephemeral: PostgresEphemeralStore; grants: PostgresGrantStore; audit: AuditStore; employerRules: EmployerRuleStore };
 
 /**
  * Connects, migrates (under the advisory lock) and returns every store on PostgreSQL.
