@@ -7,6 +7,7 @@ import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckedBrowser, authorizeUrl, http, newPkce, tokenRequest, type HttpResult } from './checks.js';
 import { loginWithTestId, startServer, webClient, type Step, type TestServer } from './harness.js';
+import { startCodeFlow } from './openid-client-flow.js';
 
 const NATIVE = 'native-app';
 const WEB = 'web-loopback';
@@ -46,15 +47,8 @@ describe('native clients: loopback redirect URIs on any port (RFC 8252 §7.3)', 
   }
 
   it('openid-client as a native app on an ephemeral port: the response goes to that port and the code redeems', async () => {
-    const config = await oidc.discovery(new URL(server.issuer), NATIVE, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
     const redirectUri = 'http://127.0.0.1:51234/callback';
-    const verifier = oidc.randomPKCECodeVerifier();
-    const state = oidc.randomState();
-    const nonce = oidc.randomNonce();
-    const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: redirectUri, scope: 'openid profile', state, nonce,
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
-    });
+    const { config, url, verifier, state, nonce } = await startCodeFlow(server.issuer, NATIVE, oidc.None(), redirectUri);
     const step = await loginWithTestId(new CheckedBrowser(server.issuer), url.href);
     const location = new URL(step.location!);
     expect(`${location.origin}${location.pathname}`).toBe(redirectUri);
