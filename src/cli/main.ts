@@ -16,7 +16,7 @@ import { isPlainObject } from '../core/json-value.js';
 import type { Stores } from '../store/ports.js';
 import { migrateSqliteFile, sqlitePath } from '../store/sqlite/sqlite-database.js';
 import { KeyRotation, RotationRefused, rotationPolicyFrom } from '../tokens/key-rotation.js';
-import { ClientAdmin, type AdminFailure, type ClientView } from '../admin/client-admin.js';
+import { ClientAdmin, type AdminResult, type ClientView } from '../admin/client-admin.js';
 import { formatRecord, formatTable, parseArgs, UsageError } from './cli-args.js';
 
 const CLI_ACTOR = { actor: 'cli' } as const;
@@ -80,11 +80,13 @@ class Refused extends Error {
 
 const iso = (ms: number | undefined) => (ms === undefined ? '' : new Date(ms).toISOString());
 
-function failure(r: AdminFailure): Refused {
+/** The value of a successful admin operation; a failure becomes a Refused (exit code 1). */
+function valueOf<T>(r: AdminResult<T>): T {
+  if (r.ok) return r.value;
   const body: Record<string, unknown> = { error: r.error, error_description: r.description };
   if (r.status === 400) body.errors = r.errors;
   const text = r.status === 400 ? `invalid client:\n${r.errors.map((e) => `  ${e.field || '(body)'}: ${e.message}`).join('\n')}` : r.description;
-  return new Refused(text, body);
+  throw new Refused(text, body);
 }
 
 function clientRecord(c: ClientView): string {
@@ -195,6 +197,11 @@ export async function main(argv: string[], ioIn?: Partial<CliIo>): Promise<numbe
   const noMore = (extra: string[]) => {
     if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`);
   };
+  /** The single client_id argument of a command. */
+  const clientIdArg = ([id, ...extra]: string[]): string => {
+    noMore(extra);
+    return needArg(id, 'client_id');
+  };
 
   try {
     if (group === 'migrate') {
@@ -222,19 +229,13 @@ export async function main(argv: string[], ioIn?: Partial<CliIo>): Promise<numbe
           return 0;
         }
         case 'show': {
-          const [id, ...extra] = rest;
-          noMore(extra);
-          const r = await admin.get(CLI_ACTOR, needArg(id, 'client_id'), { includeInactive: args.flags.has('inactive') });
-          if (!r.ok) throw failure(r);
-          show(r.value);
+          show(valueOf(await admin.get(CLI_ACTOR, clientIdArg(rest), { includeInactive: args.flags.has('inactive') })));
           return 0;
         }
         case 'create': {
           const [file, ...extra] = rest;
           noMore(extra);
-          const r = await admin.create(CLI_ACTOR, await readJsonInput(file, io));
-          if (!r.ok) throw failure(r);
-          show(r.value);
+          show(valueOf(await admin.create(CLI_ACTOR, await readJsonInput(file, io))));
           return 0;
         }
         case 'update': {
@@ -243,35 +244,26 @@ export async function main(argv: string[], ioIn?: Partial<CliIo>): Promise<numbe
           const clientId = needArg(id, 'client_id');
           let body = await readJsonInput(file, io);
           if (args.flags.has('merge')) {
-            const current = await admin.get(CLI_ACTOR, clientId);
-            if (!current.ok) throw failure(current);
+            const current = valueOf(await admin.get(CLI_ACTOR, clientId));
             if (!isPlainObject(body)) throw new Refused('--merge needs a JSON object', { error: 'invalid_client_metadata' });
-            const { client_secret_expires_at: _e, ...model } = current.value;
+            const { client_secret_expires_at: _e, ...model } = current;
             body = { ...model, ...body };
           }
-          const r = await admin.update(CLI_ACTOR, clientId, body);
-          if (!r.ok) throw failure(r);
-          show(r.value);
+          show(valueOf(await admin.update(CLI_ACTOR, clientId, body)));
           return 0;
         }
         case 'delete': {
-          const [id, ...extra] = rest;
-          noMore(extra);
-          const r = await admin.deactivate(CLI_ACTOR, needArg(id, 'client_id'));
-          if (!r.ok) throw failure(r);
-          io.stdout(json ? JSON.stringify(r.value, null, 2) : `client ${r.value.client_id} deactivated`);
+          const r = valueOf(await admin.deactivate(CLI_ACTOR, clientIdArg(rest)));
+          io.stdout(json ? JSON.stringify(r, null, 2) : `client ${r.client_id} deactivated`);
           return 0;
         }
         case 'rotate-secret': {
-          const [id, ...extra] = rest;
-          noMore(extra);
-          const r = await admin.rotateSecret(CLI_ACTOR, needArg(id, 'client_id'));
-          if (!r.ok) throw failure(r);
-          if (json) io.stdout(JSON.stringify(r.value, null, 2));
+          const r = valueOf(await admin.rotateSecret(CLI_ACTOR, clientIdArg(rest)));
+          if (json) io.stdout(JSON.stringify(r, null, 2));
           else io.stdout(formatRecord([
-            ['client_id', r.value.client_id],
-            ['client_secret', r.value.client_secret!],
-            ['expires', iso((r.value.client_secret_expires_at ?? 0) * 1000)],
+            ['client_id', r.client_id],
+            ['client_secret', r.client_secret!],
+            ['expires', iso((r.client_secret_expires_at ?? 0) * 1000)],
             ['note', 'the secret is shown only once; store it now'],
           ]));
           return 0;

@@ -46,42 +46,39 @@ function isPublicType(appType: ApplicationType | undefined): boolean {
   return appType === 'browser' || appType === 'native';
 }
 
-/** grant_types: known values only, and authorization_code always among them. */
-export function readGrantTypes(r: FieldReader): GrantType[] | undefined {
-  const grantsIn = r.optStringArray('grant_types');
-  if (grantsIn === undefined) return [...CLIENT_DEFAULTS.grant_types];
-  if (!grantsIn) return undefined;
+/**
+ * A list of names: the default when absent; otherwise each element must pass `problem` (which
+ * returns the message for a bad one) and `required` must be among them.
+ */
+function readNameList(r: FieldReader, field: string, def: readonly string[], problem: (s: string) => string | undefined, required: string): string[] | undefined {
+  const list = r.optStringArray(field);
+  if (list === undefined) return [...def];
+  if (!list) return undefined;
   let ok = true;
-  grantsIn.forEach((g, i) => {
-    if (!(GRANT_TYPES as readonly string[]).includes(g)) {
-      r.errors.push({ field: `grant_types[${i}]`, message: `must be one of ${GRANT_TYPES.map(q).join(', ')} (got ${q(g)})` });
+  list.forEach((s, i) => {
+    const message = problem(s);
+    if (message !== undefined) {
+      r.errors.push({ field: `${field}[${i}]`, message });
       ok = false;
     }
   });
-  if (!grantsIn.includes('authorization_code')) {
-    r.errors.push({ field: 'grant_types', message: 'must contain "authorization_code"' });
+  if (!list.includes(required)) {
+    r.errors.push({ field, message: `must contain ${q(required)}` });
     ok = false;
   }
-  return ok ? (grantsIn as GrantType[]) : undefined;
+  return ok ? list : undefined;
 }
 
-/** scopes: scope tokens, openid always among them. */
+/** grant_types: known values only, and authorization_code always among them. */
+export function readGrantTypes(r: FieldReader): GrantType[] | undefined {
+  const known = (g: string) => (GRANT_TYPES as readonly string[]).includes(g);
+  return readNameList(r, 'grant_types', CLIENT_DEFAULTS.grant_types, (g) => (known(g) ? undefined : `must be one of ${GRANT_TYPES.map(q).join(', ')} (got ${q(g)})`), 'authorization_code') as
+    GrantType[] | undefined;
+}
+
+/** scopes: RFC 6749 §3.3 scope tokens, openid always among them. */
 export function readScopes(r: FieldReader): string[] | undefined {
-  const scopesIn = r.optStringArray('scopes');
-  if (scopesIn === undefined) return [...CLIENT_DEFAULTS.scopes];
-  if (!scopesIn) return undefined;
-  let ok = true;
-  scopesIn.forEach((s, i) => {
-    if (!SCOPE_TOKEN.test(s)) {
-      r.errors.push({ field: `scopes[${i}]`, message: `must be a scope name without spaces (got ${q(s)})` });
-      ok = false;
-    }
-  });
-  if (!scopesIn.includes('openid')) {
-    r.errors.push({ field: 'scopes', message: 'must contain "openid"' });
-    ok = false;
-  }
-  return ok ? scopesIn : undefined;
+  return readNameList(r, 'scopes', CLIENT_DEFAULTS.scopes, (s) => (SCOPE_TOKEN.test(s) ? undefined : `must be a scope name without spaces (got ${q(s)})`), 'openid');
 }
 
 /** code_challenge_method: S256 (default) or none; public clients must use PKCE (RFC 8252 §8.1). */
