@@ -29,27 +29,20 @@ export interface FieldReader {
 
 export function fieldReader(input: Record<string, unknown>, errors: FieldError[]): FieldReader {
   const get = (k: string): unknown => (input[k] === null ? undefined : input[k]);
+  const ofType = <T>(k: string, type: 'string' | 'boolean'): T | undefined => {
+    const v = get(k);
+    if (v === undefined) return undefined;
+    if (typeof v !== type) {
+      errors.push({ field: k, message: `must be a ${type} (got ${typeName(v)})` });
+      return undefined;
+    }
+    return v as T;
+  };
   return {
     errors,
     get,
-    optString(k) {
-      const v = get(k);
-      if (v === undefined) return undefined;
-      if (typeof v !== 'string') {
-        errors.push({ field: k, message: `must be a string (got ${typeName(v)})` });
-        return undefined;
-      }
-      return v;
-    },
-    optBool(k) {
-      const v = get(k);
-      if (v === undefined) return undefined;
-      if (typeof v !== 'boolean') {
-        errors.push({ field: k, message: `must be a boolean (got ${typeName(v)})` });
-        return undefined;
-      }
-      return v;
-    },
+    optString: (k) => ofType<string>(k, 'string'),
+    optBool: (k) => ofType<boolean>(k, 'boolean'),
     optEnum<T extends string>(k: string, allowed: readonly T[]): T | undefined | null {
       const v = get(k);
       if (v === undefined) return undefined;
