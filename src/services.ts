@@ -4,7 +4,7 @@ import type { Config } from './config/config.js';
 import { ClientRegistry } from './clients/client-registry.js';
 import type { Client } from './clients/client-types.js';
 import { loadClientsFile } from './clients/load-clients-file.js';
-import { validateClientInput } from './clients/validate-client.js';
+import { validateClientInput } from './clients/validation/validate-client.js';
 import type { Eid } from './eid/eid.js';
 import { createEids } from './eid/eid-registry.js';
 import { ConfigError } from './config/config.js';
@@ -21,7 +21,7 @@ import { SessionService } from './session/session-service.js';
 import type { Stores } from './store/ports.js';
 import { createStores } from './store/create-stores.js';
 import { SigningKeys } from './tokens/signing-keys.js';
-import { KeyRotation } from './tokens/key-rotation.js';
+import { KeyRotation, rotationPolicyFrom } from './tokens/key-rotation.js';
 import type { FailureLimit } from './oauth/client-auth/auth-failure-limit.js';
 import type { FixedWindowLimit } from './oauth/limits/fixed-window-limit.js';
 
@@ -86,11 +86,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   const stores = opts.stores ?? (await createStores(config, clock));
   const fixtures = loadFixturesFile(config.fixturesFile);
 
-  const rotation = new KeyRotation(stores.keys, clock, {
-    rotateAfterMs: config.keys.rotate_after_days * 24 * 3600_000,
-    publishAheadMs: config.keys.publish_ahead_hours * 3600_000,
-    keepRetiredMs: config.keys.keep_retired_hours * 3600_000,
-  });
+  const rotation = new KeyRotation(stores.keys, clock, rotationPolicyFrom(config.keys));
   await ensureKeysOnce(stores, rotation);
   const keys = new SigningKeys(stores.keys, clock);
   await keys.init();
@@ -184,7 +180,7 @@ async function ensureKeysOnce(stores: Stores, rotation: KeyRotation): Promise<vo
 }
 
 /** The built-in demo client, registered on every start outside production. */
-export function demoClient(config: Config, now: number): Client {
+function demoClient(config: Config, now: number): Client {
   const res = validateClientInput({
     client_id: DEMO_CLIENT_ID,
     client_name: 'Ansattporten demo client',

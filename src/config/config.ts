@@ -188,7 +188,7 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export const DEFAULT_FIXTURES_FILE = resolve(import.meta.dirname, '../../fixtures/default.json');
+const DEFAULT_FIXTURES_FILE = resolve(import.meta.dirname, '../../fixtures/default.json');
 
 function readConfigFile(path: string): unknown {
   try {

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createPostgresPool, migratePostgres } from '../../src/store/postgres/postgres-store.js';
+import { createPostgresPool, migratePostgres } from '../../src/store/postgres/postgres-database.js';
 import { POSTGRES_MIGRATIONS } from '../../src/store/postgres/postgres-migrations.js';
 import { dropSchema, randomSchema } from './pg-test-helpers.js';
 

@@ -4,7 +4,7 @@ import type { Params } from '../../core/params.js';
 import type { SigningKeys } from '../../tokens/signing-keys.js';
 
 /** The outcome of checking an end-session request (spec §12.1). */
-export interface EndSessionDecision {
+interface EndSessionDecision {
   /** The client the request identifies (hint and/or client_id), when that is unambiguous and valid. */
   client?: Client;
   /** Where to send the user after logout; only when every parameter validated. */
