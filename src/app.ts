@@ -18,6 +18,7 @@ import { demoRoutes } from './http/routes/demo-routes.js';
 import { logoutRoutes } from './http/routes/logout-routes.js';
 import { revocationIntrospectionRoutes } from './http/routes/revocation-introspection-routes.js';
 import { adminRoutes } from './admin/admin-routes.js';
+import { localAltinnRoutes } from './http/routes/local-altinn-routes.js';
 import { Metrics } from './observability/metrics.js';
 import { upstreamRoutes } from './http/routes/upstream-routes.js';
 import { loggerOptions, pathOnly } from './observability/logging.js';
@@ -125,6 +126,7 @@ export async function buildApp(config: Config, opts: ServiceOptions & { logger?:
   opsRoutes(app, services);
   if (config.demoEnabled) demoRoutes(app, services);
   adminRoutes(app, services);
+  localAltinnRoutes(app, services);
 
   app.addHook('onClose', async () => {
     services.stop();

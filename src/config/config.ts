@@ -98,6 +98,12 @@ const ConfigFileSchema = z.strictObject({
      */
     ephemeral: z.enum(['memory', 'sqlite']).default('memory'),
   }).prefault({}),
+  /** The local Altinn (src/testworld/local-altinn.ts): on by default outside production, refused in production. */
+  local_altinn: z.strictObject({
+    enabled: z.boolean().optional(),
+    /** Where it is served, under the issuer: `<issuer><base_path>/authorization/api/v1/authorize`, … */
+    base_path: z.string().regex(/^\/[A-Za-z0-9_-]+(?:\/[A-Za-z0-9_-]+)*$/).default('/altinn'),
+  }).prefault({}),
   logging: z.strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   }).prefault({}),
@@ -117,6 +123,8 @@ export interface Config extends Omit<ConfigFile, 'port' | 'issuer' | 'data_dir' 
   fixturesFile: string;
   testidEnabled: boolean;
   demoEnabled: boolean;
+  /** The local Altinn authorisation API (test world); never in production. */
+  localAltinnEnabled: boolean;
   secureCookies: boolean;
   /** PostgreSQL for durable state (clients, keys, grants, audit) when set. */
   databaseUrl?: string;
@@ -174,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     if (!issuer.startsWith('https://')) throw new ConfigError(`production mode refuses an http issuer ("${issuer}"): set ISSUER to an https URL`);
     if (!loginBaseUrl.startsWith('https://')) throw new ConfigError('production mode refuses an http login_base_url');
     if (merged.demo.enabled) throw new ConfigError('production mode refuses the demo client (demo.enabled)');
+    if (merged.local_altinn.enabled) throw new ConfigError('production mode refuses the local Altinn (local_altinn.enabled)');
     for (const e of merged.eids) {
       if (e.allow_insecure || !e.issuer.startsWith('https://')) throw new ConfigError(`production mode refuses the http upstream eID "${e.id}"`);
     }
@@ -192,6 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     fixturesFile: env.FIXTURES_FILE ?? merged.fixtures_file ?? DEFAULT_FIXTURES_FILE,
     testidEnabled: merged.testid.enabled ?? !production,
     demoEnabled: merged.demo.enabled ?? !production,
+    localAltinnEnabled: merged.local_altinn.enabled ?? !production,
     secureCookies: issuer.startsWith('https://'),
     store: { ephemeral: (env.EPHEMERAL_STORE as 'memory' | 'sqlite' | undefined) ?? merged.store.ephemeral },
     logging: { level: (env.LOG_LEVEL as ConfigFile['logging']['level'] | undefined) ?? merged.logging.level },

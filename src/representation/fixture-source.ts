@@ -6,6 +6,7 @@
 import type { FixtureOrganization, Fixtures } from '../fixtures/fixture-types.js';
 import { organizationIndex, PersonAccess, type AltinnModel } from './altinn-model.js';
 import {
+  AuthorisationSourceError,
   grantFor,
   matchesOrganizationForm,
   type AuthorisationSource,
@@ -39,7 +40,13 @@ export class FixtureAuthorisationSource implements AuthorisationSource {
   async listParties(query: PartyQuery): Promise<Party[]> {
     if (query.rar.type === RAR_TYPE_ORGNO) return this.listEmployers(query);
     if (query.pid === undefined) return [];
-    return this.listAltinnParties(await this.world.current(), query.pid, query.rar);
+    let model: AltinnModel;
+    try {
+      model = await this.world.current();
+    } catch (e) {
+      throw new AuthorisationSourceError(`test data could not be read: ${(e as Error).message}`, { cause: e });
+    }
+    return this.listAltinnParties(model, query.pid, query.rar);
   }
 
   /**
