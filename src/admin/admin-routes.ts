@@ -7,6 +7,7 @@ import { adminPageRoutes } from './admin-page-routes.js';
 import { AdminSessions } from './admin-session.js';
 import { ClientAdmin } from './client-admin.js';
 import { EmployerRuleAdmin } from './employer-rule-admin.js';
+import { testDataApiRoutes } from './testdata-routes.js';
 
 export function adminRoutes(app: FastifyInstance, s: Services): void {
   const cfg = s.config.admin;
@@ -17,6 +18,7 @@ export function adminRoutes(app: FastifyInstance, s: Services): void {
     ? new EmployerRuleAdmin({ store: s.stores.employerRules, clock: s.clock, ...(s.stores.audit ? { audit: s.stores.audit } : {}) })
     : undefined;
   adminApiRoutes(app, s, { auth, clients, ...(employerRules ? { employerRules } : {}) });
+  testDataApiRoutes(app, s, auth);
   if (cfg.pagesEnabled) {
     const sessions = new AdminSessions(s.stores.ephemeral, s.clock, {
       ttlMinutes: cfg.sessionMinutes, secure: s.config.secureCookies, currentFingerprint: () => auth.staticFingerprint(),
