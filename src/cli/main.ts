@@ -19,6 +19,7 @@ import { openSqlite } from '../store/sqlite/sqlite-store.js';
 import { KeyRotation, RotationRefused } from '../tokens/key-rotation.js';
 import { ClientAdmin, type AdminFailure, type ClientView } from '../admin/client-admin.js';
 import { formatRecord, formatTable, parseArgs, UsageError } from './cli-args.js';
+import { testdataCommand } from './testdata-command.js';
 
 export const CLI_ACTOR = { actor: 'cli' } as const;
 
@@ -41,6 +42,7 @@ Signing keys:
 
 Other:
   audit [--limit N]                         the most recent audit log entries
+  testdata list|add|remove <kind> ...       test data (see "testdata --help")
   migrate                                   apply the store's schema migrations
 
 Options:
@@ -184,6 +186,7 @@ async function migrate(config: Config, io: CliIo, json: boolean): Promise<void> 
 /** Runs one command; returns the exit code. */
 export async function main(argv: string[], ioIn?: Partial<CliIo>): Promise<number> {
   const io: CliIo = { ...defaultIo(), ...ioIn };
+  if (argv[0] === 'testdata') return testdataCommand(argv.slice(1), io);
   let args;
   try {
     args = parseArgs(argv, ['json', 'force', 'inactive', 'merge', 'help'], ['limit']);
