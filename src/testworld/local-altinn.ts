@@ -8,7 +8,9 @@
  * - the decision point (PDP) `POST /authorization/api/v1/authorize`: XACML 3.0 requests in the
  *   JSON profile (JSON Profile of XACML 3.0 §4), with several decisions per request either through
  *   `MultiRequests` (Multiple Decision Profile §2.4, as Altinn 3 uses it) or through repeated
- *   categories (Multiple Decision Profile §2.3).
+ *   categories (Multiple Decision Profile §2.3). The party is named by organisation number
+ *   (`urn:altinn:organization:identifier-no`) or by the `partyId` the authorized-parties answer
+ *   gives (`urn:altinn:partyid`).
  *
  * Pure functions: no HTTP, no store. Input problems are reported as LocalAltinnError (the route
  * answers 400 with RFC 9457 problem details).
@@ -21,6 +23,7 @@ import { knownResources, organizationIndex, PersonAccess, type AltinnModel } fro
 export const PERSON_IDENTIFIER = 'urn:altinn:person:identifier-no';
 export const ORGANIZATION_IDENTIFIER = 'urn:altinn:organization:identifier-no';
 export const RESOURCE_ATTRIBUTE = 'urn:altinn:resource';
+export const PARTY_ID = 'urn:altinn:partyid';
 export const ACTION_ID = 'urn:oasis:names:tc:xacml:1.0:action:action-id';
 const XACML_STRING = 'http://www.w3.org/2001/XMLSchema#string';
 /** Category identifiers (XACML 3.0 Appendix B.2) and their JSON profile shorthands (§4.2.2.1). */
@@ -241,6 +244,17 @@ export function decide(model: AltinnModel, body: unknown): { Response: XacmlResu
   const triples = individualRequests(request);
   const orgs = organizationIndex(model);
   const people = new Map<string, PersonAccess>();
+  let byPartyId: Map<string, string> | undefined;
+  /** The party as an organisation number, or as a party id of partyIdentifiers(). */
+  const orgnoOf = (el: CategoryElement): string | undefined => {
+    const orgno = valueOf(el, ORGANIZATION_IDENTIFIER);
+    if (orgno !== undefined) return orgno;
+    const raw = el.Attribute.find((a) => a.AttributeId === PARTY_ID)?.Value;
+    const partyId = Array.isArray(raw) && raw.length === 1 ? raw[0] : raw;
+    if ((typeof partyId !== 'string' && typeof partyId !== 'number') || String(partyId) === '') return undefined;
+    byPartyId ??= new Map(model.organizations.map((o) => [String(partyIdentifiers(o.orgno).partyId), o.orgno] as const));
+    return byPartyId.get(String(partyId)) ?? '';
+  };
   return {
     Response: triples.map((t) => {
       const Category = (Object.keys(CATEGORY_IDS) as CategoryName[]).map((name) => ({
@@ -250,12 +264,12 @@ export function decide(model: AltinnModel, body: unknown): { Response: XacmlResu
       const pid = valueOf(t.AccessSubject, PERSON_IDENTIFIER);
       const action = valueOf(t.Action, ACTION_ID);
       const resource = resourceIdOf(t.Resource);
-      const orgno = valueOf(t.Resource, ORGANIZATION_IDENTIFIER);
+      const orgno = orgnoOf(t.Resource);
       const missing = [
         pid === undefined ? `AccessSubject ${PERSON_IDENTIFIER}` : undefined,
         action === undefined ? `Action ${ACTION_ID}` : undefined,
         resource === undefined ? `Resource ${RESOURCE_ATTRIBUTE}` : undefined,
-        orgno === undefined ? `Resource ${ORGANIZATION_IDENTIFIER}` : undefined,
+        orgno === undefined ? `Resource ${ORGANIZATION_IDENTIFIER} or ${PARTY_ID}` : undefined,
       ].filter((m): m is string => m !== undefined);
       if (missing.length > 0) {
         // XACML 3.0 §7.19.3: a missing attribute makes the decision Indeterminate, with status missing-attribute.

@@ -126,6 +126,20 @@ describe('local Altinn: decision point (XACML 3.0 JSON profile)', () => {
     expect(app.Response[0]!.Decision).toBe('Permit');
   });
 
+  it('names the party by urn:altinn:partyid (the partyId of the authorized-parties answer) too', () => {
+    const partyId = partyIdentifiers(SUB).partyId;
+    const req = (value: unknown) => ({
+      Request: {
+        AccessSubject: [subject('s', KARI)], Action: [action('a', 'write')],
+        Resource: [{ Attribute: [{ AttributeId: 'urn:altinn:resource', Value: 'skjema' }, { AttributeId: 'urn:altinn:partyid', Value: value }] }],
+      },
+    });
+    expect(decide(model, req(partyId)).Response[0]!.Decision).toBe('Permit');
+    expect(decide(model, req(String(partyId))).Response[0]!.Decision).toBe('Permit');
+    expect(decide(model, req(12345)).Response[0]!.Decision).toBe('NotApplicable');
+    expect(decide(model, req('')).Response[0]!.Decision).toBe('Indeterminate');
+  });
+
   it('a missing attribute gives Indeterminate with status missing-attribute; an unknown organisation NotApplicable', () => {
     const out = decide(model, { Request: { AccessSubject: [{ Attribute: [] }], Action: [action('a', 'read')], Resource: [resource('r', 'skjema', '999999999')] } });
     expect(out.Response[0]).toMatchObject({ Decision: 'Indeterminate', Status: { StatusCode: { Value: 'urn:oasis:names:tc:xacml:1.0:status:missing-attribute' } } });
