@@ -9,8 +9,17 @@ import { loadFixturesFile } from '../fixtures/load-fixtures.js';
 import type { Stores, TestDataKind } from '../store/ports.js';
 import { TestDataAdmin } from '../testworld/test-data-admin.js';
 import { KEY_FIELDS, TestWorld } from '../testworld/test-data.js';
+import type { Clock } from '../core/clock.js';
 import { formatTable } from './cli-args.js';
-import type { CliIo } from './main.js';
+
+/** What the command needs of the CLI's I/O (a subset of src/cli/main.ts's CliIo). */
+export interface TestdataIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  readStdin: () => Promise<string>;
+  env: NodeJS.ProcessEnv;
+  clock: Clock;
+}
 
 const KINDS: Readonly<Record<string, TestDataKind>> = {
   persons: 'persons',
@@ -37,7 +46,7 @@ Example: ansattporten testdata add roles '{"pid":"12869010071","orgno":"31000010
 Exit codes: 0 ok, 1 refused (validation error, not found, production), 2 usage or configuration error.`;
 
 /** Runs `testdata …` (argv without the word "testdata"); returns the exit code. */
-export async function testdataCommand(argv: string[], io: CliIo): Promise<number> {
+export async function testdataCommand(argv: string[], io: TestdataIo): Promise<number> {
   const json = argv.includes('--json');
   const help = argv.includes('--help') || argv.includes('-h');
   const args = argv.filter((a) => a !== '--json' && a !== '--help' && a !== '-h');
