@@ -305,3 +305,12 @@ describe('FixtureAuthorisationSource: roles, access packages and policies (altin
     expect(orgnos(await source.listParties({ pid: P3, clientId: 'c', rar: rar([resource()]) }))).toHaveLength(4);
   });
 });
+
+describe('FixtureAuthorisationSource: an unreadable test-data store', () => {
+  it('fails the lookup with AuthorisationSourceError (the login shows "temporarily unavailable")', async () => {
+    const { AuthorisationSourceError } = await import('../../src/representation/authorisation-source.js');
+    const source = new FixtureAuthorisationSource(fixtures, { current: async () => { throw new Error('database is down'); } });
+    await expect(source.listParties({ pid: P1, clientId: 'c', rar: rar([resource()]) })).rejects.toThrow(AuthorisationSourceError);
+    await expect(source.listParties({ pid: P1, clientId: 'c', rar: rar([resource()]) })).rejects.toThrow('test data could not be read: database is down');
+  });
+});
