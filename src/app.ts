@@ -19,6 +19,7 @@ import { logoutRoutes, pendingBackChannel } from './http/routes/logout-routes.js
 import { notifySessionEnd } from './oauth/logout/session-end-notifications.js';
 import { introspectionRoutes, revocationRoutes } from './http/routes/revocation-introspection-routes.js';
 import { adminRoutes } from './admin/admin-routes.js';
+import { localAltinnRoutes } from './http/routes/local-altinn-routes.js';
 import { Metrics } from './observability/metrics.js';
 import { loggerOptions, pathOnly } from './observability/logging.js';
 import { registerMetrics } from './observability/metrics-endpoint.js';
@@ -116,6 +117,7 @@ export async function buildApp(config: Config, opts: ServiceOptions & { logger?:
     introspectionRoutes(api, services);
     healthRoutes(api, services);
     admin.api(api);
+    localAltinnRoutes(api, services);
   });
   // The admin API answers its own unknown paths (src/admin/admin-api-routes.ts).
   for (const prefix of ['/.well-known', '/token', '/par', '/userinfo', '/jwks.json', '/health']) await jsonNotFound(app, prefix);

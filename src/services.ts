@@ -18,6 +18,7 @@ import type { AuthorisationSource } from './representation/authorisation-source.
 import { CompositeAuthorisationSource } from './representation/composite-source.js';
 import { FixtureAuthorisationSource } from './representation/fixture-source.js';
 import { SessionService } from './session/session-service.js';
+import { TestWorld } from './testworld/test-data.js';
 import type { Stores } from './store/ports.js';
 import { createStores } from './store/create-stores.js';
 import { SigningKeys } from './tokens/signing-keys.js';
@@ -39,6 +40,8 @@ export interface Services {
   registry: ClientRegistry;
   sessions: SessionService;
   fixtures: Fixtures;
+  /** The fixtures plus the test data in the store (read on every call). */
+  testWorld: TestWorld;
   source: AuthorisationSource;
   resourceNames: { resourceName(id: string): string | undefined };
   /** The eIDs of this deployment, in the selector's order (src/eid/eid-registry.ts). */
@@ -112,7 +115,8 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     await registry.put(demoClient(config, clock.now()), demoSecret);
   }
 
-  const fixtureSource = new FixtureAuthorisationSource(fixtures);
+  const testWorld = new TestWorld(fixtures, stores.testData);
+  const fixtureSource = new FixtureAuthorisationSource(fixtures, testWorld);
   let source: AuthorisationSource = fixtureSource;
   const as = config.authorization_source;
   if (as.type === 'altinn') {
@@ -129,7 +133,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
 
   const prefix = config.secureCookies ? '__Host-' : '';
   return {
-    config, clock, stores, keys, rotation, stop: () => clearInterval(keyTimer), registry, fixtures, source, resourceNames: fixtureSource, eids, supportedAcr, pairwiseSalt, demoSecret,
+    config, clock, stores, keys, rotation, stop: () => clearInterval(keyTimer), registry, fixtures, testWorld, source, resourceNames: fixtureSource, eids, supportedAcr, pairwiseSalt, demoSecret,
     sessions: new SessionService(stores.ephemeral, clock, {
       absoluteMs: config.session.absolute_minutes * 60_000,
       idleMs: config.session.idle_minutes * 60_000,

@@ -15,6 +15,7 @@ import { formatTable, parseArgs, UsageError } from './cli-args.js';
 import { Refused, defaultIo, iso, noMore, type CliIo, type CommandContext } from './cli-context.js';
 import { clientCommand } from './client-commands.js';
 import { keyCommand } from './key-commands.js';
+import { testdataCommand } from './testdata-command.js';
 
 const USAGE = `Usage: ansattporten <command> [options]
 
@@ -35,6 +36,7 @@ Signing keys:
 
 Other:
   audit [--limit N]                         the most recent audit log entries
+  testdata list|add|remove <kind> ...       test data (see "testdata --help")
   migrate                                   apply the store's schema migrations
 
 Options:
@@ -68,6 +70,7 @@ async function migrate(config: Config, io: CliIo, json: boolean): Promise<void> 
 /** Runs one command; returns the exit code. */
 export async function main(argv: string[], ioIn?: Partial<CliIo>): Promise<number> {
   const io: CliIo = { ...defaultIo(), ...ioIn };
+  if (argv[0] === 'testdata') return testdataCommand(argv.slice(1), io);
   let args;
   try {
     args = parseArgs(argv, ['json', 'force', 'inactive', 'merge', 'help'], ['limit']);
