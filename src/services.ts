@@ -128,7 +128,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   // ansattporten:orgno: the fixtures' employer rules plus the stored ones (read on every login), whatever the source.
   source = new CompositeAuthorisationSource({ delegate: source, fixtures, ...(stores.employerRules ? { store: stores.employerRules } : {}) });
 
-  const eids = createEids(config, clock, fixtures);
+  const eids = createEids(config, clock, testWorld);
   const supportedAcr = new Set<Acr>(eids.flatMap((e) => e.acr));
 
   const prefix = config.secureCookies ? '__Host-' : '';

@@ -1,6 +1,6 @@
 import type { OAuthError } from '../core/oauth-error.js';
 import type {
-  EidSelectPageProps, ErrorPageProps, NoRepresentationPageProps, OrgPickerPageProps, TestIdPageProps,
+  EidSelectPageProps, ErrorPageProps, NoRepresentationPageProps, OrgPickerPageProps, TestEntraPageProps, TestIdPageProps,
 } from '../ui/index.js';
 
 /** Where and how the authorization response goes (RFC 6749 §4.1.2, OAuth 2.0 Form Post Response Mode). */
@@ -14,6 +14,7 @@ export interface ResponseTarget {
 export type PageView =
   | { page: 'eid-select'; props: EidSelectPageProps }
   | { page: 'testid'; props: Omit<TestIdPageProps, 'nonce'> }
+  | { page: 'test-entra'; props: TestEntraPageProps }
   | { page: 'org-picker'; props: Omit<OrgPickerPageProps, 'nonce'> }
   | { page: 'no-representation'; props: NoRepresentationPageProps }
   | { page: 'error'; props: ErrorPageProps };
