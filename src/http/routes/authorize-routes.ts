@@ -42,7 +42,7 @@ export function authorizeRoutes(app: FastifyInstance, s: Services, interaction: 
     const result = await runAuthorizationPipeline(params, pipelineDeps(s), 'authorize');
     if (!result.ok) {
       const f = result.failure;
-      if (f.redirectUri) return sendAuthorizationError(reply, s.config.issuer, { redirectUri: f.redirectUri, responseMode: f.responseMode, state: f.state }, f.error, afterPost);
+      if (f.redirectUri && f.clientId) return sendAuthorizationError(reply, s, { clientId: f.clientId, redirectUri: f.redirectUri, responseMode: f.responseMode, state: f.state }, f.error, afterPost);
       return sendErrorPage(req, reply, s, f.error);
     }
     return begin(req, reply, result.request, afterPost);
@@ -65,7 +65,7 @@ export function authorizeRoutes(app: FastifyInstance, s: Services, interaction: 
     for (const name of params.names()) {
       if (name === 'client_id' || name === 'request_uri') continue;
       if (pushed.params[name] !== params.get(name)) {
-        return sendAuthorizationError(reply, s.config.issuer, { redirectUri: pushed.request.redirectUri, responseMode: pushed.request.responseMode, state: pushed.request.state },
+        return sendAuthorizationError(reply, s, { clientId: pushed.request.clientId, redirectUri: pushed.request.redirectUri, responseMode: pushed.request.responseMode, state: pushed.request.state },
           new OAuthError('invalid_request', `${name} differs from the pushed authorization request`), afterPost);
       }
     }

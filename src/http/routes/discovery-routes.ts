@@ -3,6 +3,7 @@ import type { Services } from '../../services.js';
 import { RAR_TYPES } from '../../representation/rar-types.js';
 import { ASSERTION_ALGS } from '../../oauth/client-auth/verify-private-key-jwt.js';
 import { DPOP_ALGS } from '../../oauth/dpop/dpop-proof.js';
+import { AUTHORIZATION_SIGNING_ALGS, RESPONSE_MODES_SUPPORTED } from '../../oauth/jarm/authorization-response-jwt.js';
 
 /** The discovery document (spec §3) for what is implemented. */
 export function discoveryDocument(s: Services): Record<string, unknown> {
@@ -23,7 +24,8 @@ export function discoveryDocument(s: Services): Record<string, unknown> {
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     scopes_supported: ['openid', 'profile'],
     response_types_supported: ['code'],
-    response_modes_supported: ['query', 'form_post'],
+    response_modes_supported: [...RESPONSE_MODES_SUPPORTED],
+    authorization_signing_alg_values_supported: [...AUTHORIZATION_SIGNING_ALGS], // JARM §3
     grant_types_supported: ['authorization_code', 'refresh_token'],
     acr_values_supported: [...s.supportedAcr],
     subject_types_supported: ['pairwise'],
