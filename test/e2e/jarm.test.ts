@@ -172,6 +172,16 @@ describe('JARM: response_mode query.jwt, form_post.jwt and jwt', () => {
     expect((await redeem(server.issuer, APP, { code: payload.code as string, verifier: pkce.verifier, redirectUri: redirectOf(APP) })).status).toBe(200);
   });
 
+  it('PAR with response_mode=form_post.jwt: a parameter differing from the pushed request comes back as a response JWT error', async () => {
+    const body = new URL(authorizeUrl(server.issuer, APP, { response_mode: 'form_post.jwt', state: 'pushed' })).searchParams;
+    const par = await http(`${server.issuer}/par`, { form: Object.fromEntries(body), headers: { authorization: basicAuth(APP, secretOf(APP)) } });
+    expect(par.status).toBe(201);
+    const res = await http(`${server.issuer}/authorize?client_id=${APP}&request_uri=${encodeURIComponent(par.json.request_uri)}&scope=openid`);
+    const payload = await verifyResponse(formPostResponse(res));
+    expect(payload).toMatchObject({ iss: server.issuer, aud: APP, error: 'invalid_request', state: 'pushed' });
+    expect(payload.error_description).toMatch(/scope differs/);
+  });
+
   describe('openid-client as relying party (oidc.useJwtResponseMode)', () => {
     async function login(mode: 'jwt' | 'query.jwt' | 'form_post.jwt') {
       const config = await oidc.discovery(new URL(server.issuer), APP, undefined, oidc.ClientSecretBasic(secretOf(APP)), { execute: [oidc.allowInsecureRequests] });
