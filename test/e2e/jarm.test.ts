@@ -52,7 +52,7 @@ describe('JARM: response_mode query.jwt, form_post.jwt and jwt', () => {
     return fields.get('response')!;
   }
 
-  it('discovery lists the JARM modes and RS256 (JARM §3)', async () => {
+  it('discovery lists the JARM modes and RS256 (JARM §4)', async () => {
     const doc = (await http(`${server.issuer}/.well-known/openid-configuration`)).json;
     expect(doc.response_modes_supported).toEqual(['query', 'form_post', 'query.jwt', 'form_post.jwt', 'jwt']);
     expect(doc.authorization_signing_alg_values_supported).toEqual(['RS256']);
@@ -99,7 +99,7 @@ describe('JARM: response_mode query.jwt, form_post.jwt and jwt', () => {
     }
   });
 
-  describe('errors that may be redirected use the requested JARM mode (JARM §2.2)', () => {
+  describe('errors that may be redirected use the requested JARM mode (JARM §2.1, §2.3)', () => {
     for (const mode of ['query.jwt', 'jwt'] as const) {
       it(`a pipeline error with response_mode=${mode} (invalid_scope) comes back as a response JWT in the query`, async () => {
         const res = await http(authorizeUrl(server.issuer, APP, { response_mode: mode, scope: 'profile', state: NASTY_STATE }));

@@ -25,7 +25,7 @@ export function discoveryDocument(s: Services): Record<string, unknown> {
     scopes_supported: ['openid', 'profile'],
     response_types_supported: ['code'],
     response_modes_supported: [...RESPONSE_MODES_SUPPORTED],
-    authorization_signing_alg_values_supported: [...AUTHORIZATION_SIGNING_ALGS], // JARM §3
+    authorization_signing_alg_values_supported: [...AUTHORIZATION_SIGNING_ALGS], // JARM §4
     grant_types_supported: ['authorization_code', 'refresh_token'],
     acr_values_supported: [...s.supportedAcr],
     subject_types_supported: ['pairwise'],

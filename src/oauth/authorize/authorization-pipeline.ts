@@ -40,7 +40,7 @@ export interface PipelineFailure {
   /** Where a 'redirect' error may go, with the state to return; absent means show a page. */
   redirectUri?: string;
   state?: string;
-  /** The client a redirected error goes to (the audience of a JARM response, JARM §2.2). */
+  /** The client a redirected error goes to (the audience of a JARM response, JARM §2.1). */
   clientId?: string;
   /** The response mode parsed so far (`query` until check-response-mode has read it); JARM §2.3 modes included. */
   responseMode: ResponseMode;

@@ -6,7 +6,7 @@ export type ResponseMode = 'query' | 'form_post' | 'query.jwt' | 'form_post.jwt'
 /** Every value of `response_mode` the authorization endpoint accepts (JARM §2.3.4 `jwt` included). */
 export const RESPONSE_MODES_SUPPORTED = ['query', 'form_post', 'query.jwt', 'form_post.jwt', 'jwt'] as const;
 
-/** Signing algorithms of the response JWT (JARM §3 `authorization_signing_alg_values_supported`). */
+/** Signing algorithms of the response JWT (JARM §4 `authorization_signing_alg_values_supported`). */
 export const AUTHORIZATION_SIGNING_ALGS = ['RS256'] as const;
 
 /** Lifetime of the response JWT: JARM §2.1 recommends at most 10 minutes. */
@@ -44,7 +44,7 @@ export interface ResponseJwtInput {
   nowSeconds: number;
 }
 
-/** The claims of the response JWT (JARM §2.1 success, §2.2 error): iss, aud, exp and the response parameters. */
+/** The claims of the response JWT (JARM §2.1, success and error): iss, aud, exp and the response parameters. */
 export function responseJwtClaims(input: ResponseJwtInput): JWTPayload {
   const claims: JWTPayload = { ...input.params };
   if (input.state !== undefined) claims.state = input.state;

@@ -43,7 +43,7 @@ describe('parseResponseMode (JARM §2.3)', () => {
   });
 });
 
-describe('responseJwtClaims (JARM §2.1, §2.2)', () => {
+describe('responseJwtClaims (JARM §2.1)', () => {
   it('holds iss, aud = client_id, exp within 10 minutes, code and state', () => {
     const c = responseJwtClaims({ issuer: ISS, clientId: 'rp', params: { code: 'abc' }, state: 'st', nowSeconds: NOW });
     expect(c).toEqual({ iss: ISS, aud: 'rp', iat: NOW, exp: NOW + RESPONSE_JWT_LIFETIME_SECONDS, code: 'abc', state: 'st' });
