@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { AdminConfigFileSchema, resolveAdminConfig, type AdminConfig } from '../admin/admin-config.js';
 import { deepMerge, envLayer, envVarFor, type EnvVar } from './env-vars.js';
 import { productionProblems } from './production-checks.js';
+import { upstreamIssuerProblem } from '../eid/upstream/upstream-issuer-rule.js';
 
 /** A trusted proxy: an IP address, a CIDR range, or one of proxy-addr's names for private ranges. */
 function isProxyAddress(s: string): boolean {
@@ -66,6 +67,11 @@ const ConfigFileSchema = z.strictObject({
   testid: z.strictObject({
     /** TestID, the synthetic test eID. On by default outside production; must be enabled explicitly in production. */
     enabled: z.boolean().optional(),
+    /**
+     * Test Entra ID, the simulated work-account eID for acr_values=entraid, offered with TestID
+     * unless a real Entra ID upstream is configured. False leaves entraid to configured eIDs only.
+     */
+    test_entra: z.boolean().default(true),
   }).prefault({}),
   demo: z.strictObject({
     /** The built-in demo client and the /demo page. Refused in production mode. */
@@ -114,7 +120,11 @@ const ConfigFileSchema = z.strictObject({
     acr_mapping: z.record(z.string(), z.enum(['substantial', 'high', 'entraid'])).optional(),
     timeout_seconds: z.number().min(1).max(60).default(5),
     clock_skew_seconds: z.number().min(0).max(600).default(30),
-    /** Allow an http issuer (only outside production, for local test upstreams). */
+    /**
+     * Allow an http issuer that is not on loopback (only outside production, for test upstreams);
+     * http on 127.0.0.1, ::1 or localhost needs no flag outside production
+     * (src/eid/upstream/upstream-issuer-rule.ts).
+     */
     allow_insecure: z.boolean().default(false),
   })).default([]),
   rate_limits: z.strictObject({
@@ -255,9 +265,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     if (!loginBaseUrl.startsWith('https://')) throw new ConfigError('production mode refuses an http login_base_url');
     if (merged.demo.enabled) throw new ConfigError('production mode refuses the demo client (demo.enabled)');
     if (merged.local_altinn.enabled) throw new ConfigError('production mode refuses the local Altinn (local_altinn.enabled)');
-    for (const e of merged.eids) {
-      if (e.allow_insecure || !e.issuer.startsWith('https://')) throw new ConfigError(`production mode refuses the http upstream eID "${e.id}"`);
-    }
+  }
+  for (const e of merged.eids) {
+    const problem = upstreamIssuerProblem(e, production);
+    if (problem !== undefined) throw new ConfigError(problem);
   }
   const admin = resolveAdminConfig(merged.admin, production);
   if (!admin.ok) throw new ConfigError(admin.error);

@@ -22,7 +22,7 @@ export function createEids(config: Config, clock: Clock, world: TestWorld): Eid[
   if (config.testidEnabled) {
     eids.push(new TestIdEid({ clock, world: () => world.current() }));
     // The simulated work-account eID stands in for Entra ID unless a real one is configured.
-    if (!config.eids.some((e) => e.preset === 'entraid')) eids.push(new TestEntraEid({ clock, accounts: async () => (await world.current()).work_accounts }));
+    if (config.testid.test_entra && !config.eids.some((e) => e.preset === 'entraid')) eids.push(new TestEntraEid({ clock, accounts: async () => (await world.current()).work_accounts }));
   }
   for (const e of config.eids) {
     if (eids.some((x) => x.id === e.id)) throw new ConfigError(`eids: duplicate eID id "${e.id}"`);

@@ -2,6 +2,7 @@ import * as oidc from 'openid-client';
 import { compactVerify, createRemoteJWKSet, importJWK, type JWK } from 'jose';
 import type { Clock } from '../../core/clock.js';
 import type { Acr } from '../../oauth/authorize/authorization-request.js';
+import { allowsHttp, upstreamEndpointAllowed } from './upstream-issuer-rule.js';
 import { defaultAcr, mapUpstreamClaims, upstreamAcrValues, type MappingOptions, type Preset, type UpstreamIdentity } from './claim-mapping.js';
 
 interface UpstreamEidConfig {
@@ -81,12 +82,17 @@ export class UpstreamEid {
     } else {
       auth = oidc.None();
     }
-    const execute = this.cfg.allow_insecure ? [oidc.allowInsecureRequests] : [];
+    // http only with allow_insecure or for a loopback http issuer (src/eid/upstream/upstream-issuer-rule.ts).
+    const execute = allowsHttp(this.cfg) ? [oidc.allowInsecureRequests] : [];
+    let c: oidc.Configuration;
     try {
-      return await oidc.discovery(new URL(this.cfg.issuer), this.cfg.client_id, { [oidc.clockTolerance]: this.cfg.clock_skew_seconds }, auth, { execute, timeout: this.cfg.timeout_seconds });
+      c = await oidc.discovery(new URL(this.cfg.issuer), this.cfg.client_id, { [oidc.clockTolerance]: this.cfg.clock_skew_seconds }, auth, { execute, timeout: this.cfg.timeout_seconds });
     } catch (e) {
       throw new UpstreamError('temporarily_unavailable', `discovery of ${this.cfg.id} failed: ${(e as Error).message}`);
     }
+    const tokenEndpoint = c.serverMetadata().token_endpoint;
+    if (tokenEndpoint && !upstreamEndpointAllowed(tokenEndpoint, this.cfg)) throw new UpstreamError('server_error', `the eID ${this.cfg.id} publishes a token_endpoint without https`);
+    return c;
   }
 
   /**
@@ -144,7 +150,7 @@ export class UpstreamEid {
   private async verifySignature(c: oidc.Configuration, idToken: string): Promise<void> {
     const uri = c.serverMetadata().jwks_uri;
     if (!uri) throw new UpstreamError('server_error', `the eID ${this.cfg.id} publishes no jwks_uri`);
-    if (!this.cfg.allow_insecure && !uri.startsWith('https://')) throw new UpstreamError('server_error', `the eID ${this.cfg.id} publishes a jwks_uri without https`);
+    if (!upstreamEndpointAllowed(uri, this.cfg)) throw new UpstreamError('server_error', `the eID ${this.cfg.id} publishes a jwks_uri without https`);
     if (this.jwks?.uri !== uri) {
       this.jwks = { uri, keys: createRemoteJWKSet(new URL(uri), { timeoutDuration: this.cfg.timeout_seconds * 1000, cooldownDuration: 0, cacheMaxAge: 10 * 60_000 }) };
     }
