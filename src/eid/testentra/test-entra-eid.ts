@@ -16,7 +16,7 @@ export interface TestEntraOptions {
 
 /**
  * "Test Entra ID": a simulated Microsoft Entra ID work-account login for the test world, offered
- * for acr_values=entraid when no real Entra upstream is configured (docs/ansattporten-spec.md §8.2).
+ * for acr_values=entraid when no real Entra upstream is configured (spec §8.2 (docs/spec.md)).
  * Its identity is exactly what the Entra preset makes of a real Entra login
  * (src/eid/upstream/claim-mapping.ts): acr `entraid`, amr `entraid_pwd`, the e-mail only when
  * verified, names, the tenant for employer rules, the first 20 groups, and no pid.
