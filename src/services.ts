@@ -4,6 +4,7 @@ import type { Config } from './config/config.js';
 import { ClientRegistry } from './clients/client-registry.js';
 import type { Client } from './clients/client-types.js';
 import { loadClientsFile } from './clients/load-clients-file.js';
+import { applyClientsFile } from './clients/apply-clients-file.js';
 import { validateClientInput } from './clients/validate-client.js';
 import { TESTID, type EidDescriptor } from './eid/eid.js';
 import { UpstreamEid } from './eid/upstream/upstream-eid.js';
@@ -78,9 +79,8 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   const registry = new ClientRegistry(stores.clients, clock);
 
   if (config.clientsFile) {
-    for (const { client, client_secret } of loadClientsFile(config.clientsFile, { production: config.production, now: clock.now() })) {
-      await registry.put(client, client_secret);
-    }
+    const entries = loadClientsFile(config.clientsFile, { production: config.production, now: clock.now() });
+    await applyClientsFile(entries, { registry, keys: stores.keys, clock, ...(stores.audit ? { audit: stores.audit } : {}) });
   }
   let demoSecret: string | undefined;
   if (config.demoEnabled) {
