@@ -21,6 +21,7 @@ import type { Stores } from './store/ports.js';
 import { createStores } from './store/create-stores.js';
 import { SigningKeys } from './tokens/signing-keys.js';
 import { KeyRotation } from './tokens/key-rotation.js';
+import { protectSigningKeys } from './tokens/key-encryption.js';
 import type { FailureLimit } from './oauth/client-auth/auth-failure-limit.js';
 
 export const DEMO_CLIENT_ID = 'demo-client';
@@ -58,13 +59,14 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   const clock = opts.clock ?? systemClock;
   const stores = opts.stores ?? (await createStores(config, clock));
   const fixtures = loadFixturesFile(config.fixturesFile);
+  const keyStore = protectSigningKeys(stores, config);
 
   const rotation = new KeyRotation(stores.keys, clock, {
     rotateAfterMs: config.keys.rotate_after_days * 24 * 3600_000,
     publishAheadMs: config.keys.publish_ahead_hours * 3600_000,
     keepRetiredMs: config.keys.keep_retired_hours * 3600_000,
   });
-  await ensureKeysOnce(stores, rotation);
+  await ensureKeysOnce(stores, rotation, () => keyStore.migrate());
   const keys = new SigningKeys(stores.keys, clock);
   await keys.init();
   // Every instance re-reads the shared keys, so a rotation made anywhere (another instance, the CLI) is seen here.
@@ -134,13 +136,14 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
  * publish different JWKS until the next reload): one at a time creates them, the others wait for
  * the lock and then find them. A lock left by a crashed instance expires after 30 s.
  */
-async function ensureKeysOnce(stores: Stores, rotation: KeyRotation): Promise<void> {
+async function ensureKeysOnce(stores: Stores, rotation: KeyRotation, migrate: () => Promise<unknown>): Promise<void> {
   const deadline = Date.now() + 30_000;
   let held = false;
   while (!(held = await stores.ephemeral.add('lock', 'key-init', 1, 30)) && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 50));
   }
   try {
+    await migrate(); // encrypt keys stored in the clear; a wrong key-encryption key fails here
     await rotation.ensureKeys();
   } finally {
     if (held) await stores.ephemeral.delete('lock', 'key-init');

@@ -17,6 +17,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import type { Stores } from '../store/ports.js';
 import { openSqlite } from '../store/sqlite/sqlite-store.js';
 import { KeyRotation, RotationRefused } from '../tokens/key-rotation.js';
+import { parseKek, protectSigningKeys, readKekFile } from '../tokens/key-encryption.js';
 import { ClientAdmin, type AdminFailure, type ClientView } from '../admin/client-admin.js';
 import { formatRecord, formatTable, parseArgs, UsageError } from './cli-args.js';
 
@@ -38,6 +39,9 @@ Signing keys:
   keys list                                 the provider's signing keys and their states
   keys rotate [--force]                     promote the next key now (--force: even if it
                                             has been published for less than publish_ahead_hours)
+  keys rewrap --new-key-file F              re-encrypt the private signing keys under the key-
+                                            encryption key in file F (or NEW_KEY_ENCRYPTION_KEY);
+                                            then restart every instance with that key
 
 Other:
   audit [--limit N]                         the most recent audit log entries
@@ -186,7 +190,7 @@ export async function main(argv: string[], ioIn?: Partial<CliIo>): Promise<numbe
   const io: CliIo = { ...defaultIo(), ...ioIn };
   let args;
   try {
-    args = parseArgs(argv, ['json', 'force', 'inactive', 'merge', 'help'], ['limit']);
+    args = parseArgs(argv, ['json', 'force', 'inactive', 'merge', 'help'], ['limit', 'new-key-file']);
   } catch (e) {
     io.stderr(`ansattporten: ${(e as Error).message}\n\n${USAGE}`);
     return 2;
@@ -215,7 +219,12 @@ export async function main(argv: string[], ioIn?: Partial<CliIo>): Promise<numbe
 
   let stores: Stores | undefined;
   // Loaded on demand: the store drivers (pg, redis) are the slowest part of starting the CLI.
-  const open = async (): Promise<Stores> => (stores ??= await (await import('../store/create-stores.js')).createStores(config, io.clock));
+  const open = async (): Promise<Stores> => {
+    if (stores) return stores;
+    stores = await (await import('../store/create-stores.js')).createStores(config, io.clock);
+    protectSigningKeys(stores, config);
+    return stores;
+  };
   const needArg = (v: string | undefined, what: string): string => {
     if (!v) throw new UsageError(`missing ${what}`);
     return v;
@@ -344,6 +353,20 @@ export async function main(argv: string[], ioIn?: Partial<CliIo>): Promise<numbe
             throw e;
           }
         }
+        case 'rewrap': {
+          noMore(rest);
+          const file = args.values.get('new-key-file');
+          const fromEnv = io.env.NEW_KEY_ENCRYPTION_KEY;
+          if (!file && !fromEnv) throw new UsageError('keys rewrap needs --new-key-file F (or NEW_KEY_ENCRYPTION_KEY)');
+          const next = file ? readKekFile(file) : parseKek(fromEnv!, 'NEW_KEY_ENCRYPTION_KEY');
+          const store = protectSigningKeys(s, config);
+          await store.migrate();
+          const moved = await store.rewrap(next);
+          await s.audit?.append({ at: io.clock.now(), actor: CLI_ACTOR.actor, action: 'key.rewrap', target: next.id, after: { kek: next.id, kids: moved } });
+          io.stdout(json ? JSON.stringify({ kek: next.id, rewrapped: moved }, null, 2)
+            : `re-encrypted ${moved.length} signing key(s) under key-encryption key ${next.id}; restart every instance with that key (KEY_ENCRYPTION_KEY or KEY_ENCRYPTION_KEY_FILE)`);
+          return 0;
+        }
         default:
           throw new UsageError(command ? `unknown command: keys ${command}` : 'missing command after "keys"');
       }
@@ -365,6 +388,10 @@ export async function main(argv: string[], ioIn?: Partial<CliIo>): Promise<numbe
 
     throw new UsageError(`unknown command: ${group}`);
   } catch (e) {
+    if (e instanceof ConfigError) {
+      io.stderr(`ansattporten: configuration error: ${e.message}`);
+      return 2;
+    }
     if (e instanceof UsageError) {
       io.stderr(`ansattporten: ${e.message}\n\n${USAGE}`);
       return 2;

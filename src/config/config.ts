@@ -126,6 +126,9 @@ export interface Config extends Omit<ConfigFile, 'port' | 'issuer' | 'data_dir' 
   databaseSchema?: string;
   /** Prefix of every Redis key (default "ap"), so several deployments can share one Redis. */
   redisPrefix?: string;
+  /** KEY_ENCRYPTION_KEY / KEY_ENCRYPTION_KEY_FILE: encrypts the private signing keys (src/tokens/key-encryption.ts). */
+  keyEncryptionKey?: string;
+  keyEncryptionKeyFile?: string;
 }
 
 export class ConfigError extends Error {
@@ -199,6 +202,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     redisUrl: env.REDIS_URL || undefined,
     databaseSchema: env.DATABASE_SCHEMA || undefined,
     redisPrefix: env.REDIS_PREFIX || undefined,
+    keyEncryptionKey: env.KEY_ENCRYPTION_KEY || undefined,
+    keyEncryptionKeyFile: env.KEY_ENCRYPTION_KEY_FILE || undefined,
   };
 }
 
