@@ -5,7 +5,7 @@ import { randomId } from './core/random.js';
 import { createServices, type ServiceOptions, type Services } from './services.js';
 import type { Config } from './config/config.js';
 import { LoginFlows } from './oauth/login-flow.js';
-import { LoginSteps } from './http/login-steps.js';
+import { LoginInteraction } from './interaction/login-interaction.js';
 import { sendErrorPage } from './http/error-page.js';
 import { sendOAuthError } from './http/respond.js';
 import { authorizeRoutes } from './http/routes/authorize-routes.js';
@@ -19,7 +19,6 @@ import { logoutRoutes } from './http/routes/logout-routes.js';
 import { revocationIntrospectionRoutes } from './http/routes/revocation-introspection-routes.js';
 import { adminRoutes } from './admin/admin-routes.js';
 import { Metrics } from './observability/metrics.js';
-import { upstreamRoutes } from './http/routes/upstream-routes.js';
 import { loggerOptions, pathOnly } from './observability/logging.js';
 
 /** Endpoints called by clients' back ends or scripts: errors are OAuth JSON there, pages elsewhere. */
@@ -92,7 +91,14 @@ export async function buildApp(config: Config, opts: ServiceOptions & { logger?:
   app.get('/metrics', async (_req, reply) => reply.header('Cache-Control', 'no-store').type(metrics.registry.contentType).send(await metrics.registry.metrics()));
 
   const flows = new LoginFlows(services.stores.ephemeral, config.lifetimes.login_flow_seconds);
-  const steps = new LoginSteps(services, flows, metrics);
+  const interaction = new LoginInteraction({
+    issuer: config.issuer, loginBaseUrl: config.loginBaseUrl, clock: services.clock, flows, sessions: services.sessions,
+    eids: services.eids, source: services.source, resourceNames: services.resourceNames,
+    clientName: async (id) => (await services.registry.getActive(id))?.client.client_name,
+    ephemeral: services.stores.ephemeral,
+    lifetimes: { codeSeconds: config.lifetimes.code_seconds, flowSeconds: config.lifetimes.login_flow_seconds },
+    logins: metrics.logins,
+  });
 
   app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, req: FastifyRequest, reply: FastifyReply) => {
     const json = JSON_PATHS.test(req.url);
@@ -105,19 +111,18 @@ export async function buildApp(config: Config, opts: ServiceOptions & { logger?:
       err = new OAuthError('server_error', 'an internal error occurred', json ? 'json' : 'page', 500);
     }
     if (err.delivery === 'json' || json) return sendOAuthError(reply, err.delivery === 'json' ? err : new OAuthError(err.error, err.description, 'json', err.status, err.headers));
-    return sendErrorPage(req, reply, steps, err);
+    return sendErrorPage(req, reply, services, err);
   });
 
   app.setNotFoundHandler(async (req, reply) => {
     const err = new OAuthError('not_found', 'no such endpoint', 'page', 404);
     if (JSON_PATHS.test(req.url)) return sendOAuthError(reply, new OAuthError('not_found', 'no such endpoint', 'json', 404));
-    return sendErrorPage(req, reply, steps, err);
+    return sendErrorPage(req, reply, services, err);
   });
 
   discoveryRoutes(app, services);
-  authorizeRoutes(app, services, steps);
-  loginRoutes(app, services, steps);
-  upstreamRoutes(app, services, steps);
+  authorizeRoutes(app, services, interaction);
+  loginRoutes(app, services, interaction);
   tokenRoutes(app, services, metrics);
   userinfoRoutes(app, services);
   logoutRoutes(app, services);

@@ -6,9 +6,8 @@ import type { Client } from './clients/client-types.js';
 import { loadClientsFile } from './clients/load-clients-file.js';
 import { applyClientsFile } from './clients/apply-clients-file.js';
 import { validateClientInput } from './clients/validate-client.js';
-import { TESTID, type EidDescriptor } from './eid/eid.js';
-import { UpstreamEid } from './eid/upstream/upstream-eid.js';
-import { ConfigError } from './config/config.js';
+import type { Eid } from './eid/eid.js';
+import { createEids } from './eid/eid-registry.js';
 import type { Fixtures } from './fixtures/fixture-types.js';
 import { loadFixturesFile } from './fixtures/load-fixtures.js';
 import type { Acr } from './oauth/authorize/authorization-request.js';
@@ -40,9 +39,8 @@ export interface Services {
   fixtures: Fixtures;
   source: AuthorisationSource;
   resourceNames: { resourceName(id: string): string | undefined };
-  eids: EidDescriptor[];
-  /** Upstream OpenID providers by eID id. */
-  upstreams: Map<string, UpstreamEid>;
+  /** The eIDs of this deployment, in the selector's order (src/eid/eid-registry.ts). */
+  eids: Eid[];
   supportedAcr: Set<Acr>;
   pairwiseSalt: string;
   demoSecret?: string;
@@ -102,20 +100,12 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   // ansattporten:orgno: the fixtures' employer rules plus the stored ones (read on every login), whatever the source.
   source = new CompositeAuthorisationSource({ delegate: source, fixtures, ...(stores.employerRules ? { store: stores.employerRules } : {}) });
 
-  const eids: EidDescriptor[] = [];
-  if (config.testidEnabled) eids.push(TESTID);
-  const upstreams = new Map<string, UpstreamEid>();
-  for (const e of config.eids) {
-    if (e.id === TESTID.id || upstreams.has(e.id)) throw new ConfigError(`eids: duplicate eID id "${e.id}"`);
-    const u = new UpstreamEid(e, clock);
-    upstreams.set(e.id, u);
-    eids.push(u.descriptor);
-  }
+  const eids = createEids(config, clock, fixtures);
   const supportedAcr = new Set<Acr>(eids.flatMap((e) => e.acr));
 
   const prefix = config.secureCookies ? '__Host-' : '';
   return {
-    config, clock, stores, keys, rotation, stop: () => clearInterval(keyTimer), registry, fixtures, source, resourceNames: fixtureSource, eids, upstreams, supportedAcr, pairwiseSalt, demoSecret,
+    config, clock, stores, keys, rotation, stop: () => clearInterval(keyTimer), registry, fixtures, source, resourceNames: fixtureSource, eids, supportedAcr, pairwiseSalt, demoSecret,
     sessions: new SessionService(stores.ephemeral, clock, {
       absoluteMs: config.session.absolute_minutes * 60_000,
       idleMs: config.session.idle_minutes * 60_000,

@@ -1,12 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { OAuthError } from '../core/oauth-error.js';
+import { pickLocale } from '../ui/i18n.js';
 import { renderErrorPage } from '../ui/index.js';
-import type { LoginSteps } from './login-steps.js';
+import { readCookie } from './cookies.js';
 import { sendHtml } from './respond.js';
 
-/** The error page for problems that cannot be sent back to a client (never a redirect). */
-export function sendErrorPage(req: FastifyRequest, reply: FastifyReply, steps: LoginSteps, err: OAuthError): FastifyReply {
-  const locale = steps.locale(req);
+/** The error page for problems that cannot be sent back to a client (never a redirect), in the language chosen earlier. */
+export function sendErrorPage(req: FastifyRequest, reply: FastifyReply, s: { cookieNames: { lang: string } }, err: OAuthError): FastifyReply {
+  const locale = pickLocale([readCookie(req, s.cookieNames.lang)]);
   return sendHtml(reply, err.status >= 400 ? err.status : 400, () => renderErrorPage({ locale, errorCode: err.error, message: pageMessage(err.description, locale) }));
 }
 

@@ -17,8 +17,8 @@ export interface LoginFlow {
   /** Set once the user has authenticated (or an existing context was reused). */
   context?: ClientContext;
   reused?: boolean;
-  /** The request sent to an upstream eID, checked on its callback. */
-  upstream?: { eid: string; state: string; nonce: string; verifier: string };
+  /** A login started at an upstream eID: the value it echoes back, and what the eID needs with its answer. */
+  upstream?: { eid: string; correlation: string; pending: Record<string, string> };
   /** Organisations offered by the picker. */
   parties?: Party[];
 }

@@ -7,7 +7,9 @@ import { runAuthorizationPipeline } from '../../oauth/authorize/authorization-pi
 import type { AuthorizationRequest, PipelineDeps } from '../../oauth/authorize/authorization-request.js';
 import { authenticateClient } from '../../oauth/client-auth/authenticate-client.js';
 import { sendAuthorizationError } from '../authorization-response.js';
-import type { LoginSteps } from '../login-steps.js';
+import type { LoginInteraction } from '../../interaction/login-interaction.js';
+import { formBody, formBodyOrUndefined, queryOf } from '../request-params.js';
+import { sendStep, stepCookies } from '../send-step.js';
 import { sendNoStoreJson, sendOAuthError } from '../respond.js';
 import { sendErrorPage } from '../error-page.js';
 
@@ -28,20 +30,23 @@ export function pipelineDeps(s: Services): PipelineDeps {
 }
 
 /** GET and POST /authorize (spec §5), PAR (spec §6). */
-export function authorizeRoutes(app: FastifyInstance, s: Services, steps: LoginSteps): void {
+export function authorizeRoutes(app: FastifyInstance, s: Services, interaction: LoginInteraction): void {
+  const begin = async (req: FastifyRequest, reply: FastifyReply, request: AuthorizationRequest, afterPost: boolean) =>
+    sendStep(req, reply, s, await interaction.begin({ request, cookies: stepCookies(req, s), afterPost, log: req.log }));
+
   const authorize = async (req: FastifyRequest, reply: FastifyReply, params: Params, afterPost: boolean) => {
     if (params.has('request_uri')) return authorizeWithPushedRequest(req, reply, params, afterPost);
     const result = await runAuthorizationPipeline(params, pipelineDeps(s), 'authorize');
     if (!result.ok) {
       const f = result.failure;
       if (f.redirectUri) return sendAuthorizationError(reply, s.config.issuer, { redirectUri: f.redirectUri, responseMode: f.responseMode, state: f.state }, f.error, afterPost);
-      return sendErrorPage(req, reply, steps, f.error);
+      return sendErrorPage(req, reply, s, f.error);
     }
-    return steps.begin(req, reply, result.request, afterPost);
+    return begin(req, reply, result.request, afterPost);
   };
 
   const authorizeWithPushedRequest = async (req: FastifyRequest, reply: FastifyReply, params: Params, afterPost: boolean) => {
-    const page = (d: string, error = 'invalid_request') => sendErrorPage(req, reply, steps, new OAuthError(error, d, 'page'));
+    const page = (d: string, error = 'invalid_request') => sendErrorPage(req, reply, s, new OAuthError(error, d, 'page'));
     if (params.repeated().length > 0) return page(`repeated parameter: ${params.repeated().join(', ')}`);
     const clientId = params.get('client_id');
     if (!clientId) return page('client_id is required with request_uri');
@@ -61,14 +66,14 @@ export function authorizeRoutes(app: FastifyInstance, s: Services, steps: LoginS
           new OAuthError('invalid_request', `${name} differs from the pushed authorization request`), afterPost);
       }
     }
-    return steps.begin(req, reply, pushed.request, afterPost);
+    return begin(req, reply, pushed.request, afterPost);
   };
 
-  app.get('/authorize', async (req, reply) => authorize(req, reply, Params.fromSearchParams(new URL(req.url, 'http://x').searchParams), false));
-  app.post('/authorize', async (req, reply) => authorize(req, reply, req.body instanceof Params ? req.body : Params.empty(), true));
+  app.get('/authorize', async (req, reply) => authorize(req, reply, Params.fromSearchParams(queryOf(req)), false));
+  app.post('/authorize', async (req, reply) => authorize(req, reply, formBody(req), true));
 
   app.post('/par', async (req, reply) => {
-    const body = req.body instanceof Params ? req.body : undefined;
+    const body = formBodyOrUndefined(req);
     if (!body) return sendOAuthError(reply, new OAuthError('invalid_request', 'the body must be application/x-www-form-urlencoded', 'json'));
     const auth = await authenticateClient({ registry: s.registry, replay: s.stores.ephemeral, issuer: s.config.issuer, now: () => s.clock.now(), failureLimit: s.clientAuthFailureLimit }, req.headers.authorization, body, req.ip);
     const result = await runAuthorizationPipeline(body, pipelineDeps(s), 'par', auth.client);

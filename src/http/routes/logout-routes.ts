@@ -23,10 +23,10 @@ interface UpstreamLogoutChain {
 async function nextUpstreamHop(s: Services, chain: UpstreamLogoutChain): Promise<string | undefined> {
   while (chain.hops.length > 0) {
     const hop = chain.hops.shift()!;
-    const upstream = s.upstreams.get(hop.eid);
-    if (!upstream) continue;
+    const eid = s.eids.find((e) => e.id === hop.eid);
+    if (!eid?.logoutUrl) continue;
     const state = randomId(24);
-    const url = await upstream.endSessionUrl(hop.idToken, `${s.config.loginBaseUrl}/logout/upstream-return`, state);
+    const url = await eid.logoutUrl(hop.idToken, `${s.config.loginBaseUrl}/logout/upstream-return`, state);
     if (!url) continue;
     await s.stores.ephemeral.put(CHAIN_NS, state, chain, 600);
     return url;
