@@ -21,6 +21,7 @@ import { createStores } from './store/create-stores.js';
 import { SigningKeys } from './tokens/signing-keys.js';
 import { KeyRotation } from './tokens/key-rotation.js';
 import { protectSigningKeys } from './tokens/key-encryption.js';
+import { safeFetch } from './net/safe-fetch.js';
 import type { FailureLimit } from './oauth/client-auth/auth-failure-limit.js';
 
 export const DEMO_CLIENT_ID = 'demo-client';
@@ -94,6 +95,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   if (as.type === 'altinn') {
     source = new AltinnAuthorisationSource({
       baseUrl: as.base_url, timeoutMs: as.timeout_ms, headers: as.headers,
+      ...(config.production ? { fetch: safeFetch } : {}), // the address policy of src/net/safe-fetch.ts
       resourceNames: (id) => fixtureSource.resourceName(id),
     });
   }

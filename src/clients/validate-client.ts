@@ -3,6 +3,7 @@
  * §15.5, §17 and §18. Turns an untrusted object into a complete `Client` with defaults, or
  * returns every problem found, each naming its field (e.g. `redirect_uris[1]`).
  */
+import { outboundUriErrors } from './outbound-uri-policy.js';
 import { randomUUID, createPublicKey } from 'node:crypto';
 import { isValidOrgno } from '../core/orgno.js';
 import {
@@ -412,6 +413,7 @@ export function validateClientInput(input: unknown, opts: ValidateClientOptions)
     }
   }
 
+  errors.push(...outboundUriErrors(input, opts.production));
   if (errors.length > 0) return { ok: false, errors };
 
   // All of these are defined when there are no errors; the checks narrow the types.
