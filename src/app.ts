@@ -1,7 +1,6 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { OAuthError } from './core/oauth-error.js';
 import { Params } from './core/params.js';
-import { randomId } from './core/random.js';
 import { createServices, type ServiceOptions, type Services } from './services.js';
 import type { Config } from './config/config.js';
 import { LoginFlows } from './oauth/login-flow.js';
@@ -15,11 +14,15 @@ import { userinfoRoutes } from './http/routes/userinfo-routes.js';
 import { discoveryRoutes } from './http/routes/discovery-routes.js';
 import { opsRoutes } from './http/routes/ops-routes.js';
 import { demoRoutes } from './http/routes/demo-routes.js';
-import { logoutRoutes } from './http/routes/logout-routes.js';
+import { logoutRoutes, pendingBackChannel } from './http/routes/logout-routes.js';
+import { notifySessionEnd } from './oauth/logout/session-end-notifications.js';
 import { revocationIntrospectionRoutes } from './http/routes/revocation-introspection-routes.js';
 import { adminRoutes } from './admin/admin-routes.js';
 import { Metrics } from './observability/metrics.js';
 import { loggerOptions, pathOnly } from './observability/logging.js';
+import { registerMetrics } from './observability/metrics-endpoint.js';
+import { requestIdOf } from './observability/request-id.js';
+import { trustProxyOption } from './config/trust-proxy.js';
 
 /** Endpoints called by clients' back ends or scripts: errors are OAuth JSON there, pages elsewhere. */
 const JSON_PATHS = /^\/(token|par|userinfo|jwks\.json|\.well-known|health|admin\/api|token\/revoke|token\/introspect)(\/|$|\?)/;
@@ -32,18 +35,22 @@ export interface App {
   app: FastifyInstance;
   services: Services;
   metrics: Metrics;
+  /** The separate /metrics listener when `metrics.port` is set (the caller listens on it). */
+  metricsApp?: FastifyInstance;
 }
 
 export async function buildApp(config: Config, opts: ServiceOptions & { logger?: boolean | object } = {}): Promise<App> {
   const services = await createServices(config, opts);
   const app = Fastify({
     logger: opts.logger === undefined || opts.logger === false ? false : loggerOptions(opts.logger === true ? {} : (opts.logger as Record<string, unknown>)),
-    genReqId: () => randomId(12),
+    // A proxy's X-Request-Id only when it is a short plain token (src/observability/request-id.ts).
+    genReqId: requestIdOf,
     // One log line per request (written in onResponse) instead of fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: FORM_BODY_LIMIT,
-    trustProxy: true,
-    requestIdHeader: 'x-request-id',
+    // X-Forwarded-For is believed only from the configured proxies (trust_proxy; default none).
+    trustProxy: trustProxyOption(config.trust_proxy),
+    requestIdHeader: false,
     return503OnClosing: true,
   });
 
@@ -88,7 +95,7 @@ export async function buildApp(config: Config, opts: ServiceOptions & { logger?:
     req.log.info({ method: req.method, path: pathOnly(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
     metrics.httpDuration.observe({ route: req.routeOptions.url ?? 'unmatched', method: req.method, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
-  app.get('/metrics', async (_req, reply) => reply.header('Cache-Control', 'no-store').type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  const metricsApp = registerMetrics(app, metrics, config.metrics);
 
   const flows = new LoginFlows(services.stores.ephemeral, config.lifetimes.login_flow_seconds);
   const interaction = new LoginInteraction({
@@ -98,6 +105,17 @@ export async function buildApp(config: Config, opts: ServiceOptions & { logger?:
     ephemeral: services.stores.ephemeral,
     lifetimes: { codeSeconds: config.lifetimes.code_seconds, flowSeconds: config.lifetimes.login_flow_seconds },
     logins: metrics.logins,
+    sessionEnded: async (session, log) => notifySessionEnd({
+      grants: services.stores.grants,
+      getClient: async (id) => (await services.registry.get(id))?.client,
+      pending: pendingBackChannel,
+      backChannel: {
+        keys: services.keys, issuer: config.issuer, production: config.production, pairwiseSalt: services.pairwiseSalt,
+        nowS: () => Math.floor(services.clock.now() / 1000),
+        record: (o) => log?.warn({ backchannel: { client_id: o.clientId, ok: o.ok, status: o.status, error: o.error, jti: o.jti } }, 'back-channel logout: another person authenticated in the browser'),
+      },
+    }, session),
+    flowLimits: { perBrowser: services.limits.flowsPerBrowser, perAddress: services.limits.flowsPerAddress, total: services.limits.flowsTotal },
   });
 
   app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, req: FastifyRequest, reply: FastifyReply) => {
@@ -135,5 +153,5 @@ export async function buildApp(config: Config, opts: ServiceOptions & { logger?:
     services.stop();
     await services.stores.close();
   });
-  return { app, services, metrics };
+  return { app, services, metrics, ...(metricsApp ? { metricsApp } : {}) };
 }

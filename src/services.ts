@@ -23,6 +23,7 @@ import { KeyRotation } from './tokens/key-rotation.js';
 import { protectSigningKeys } from './tokens/key-encryption.js';
 import { safeFetch } from './net/safe-fetch.js';
 import type { FailureLimit } from './oauth/client-auth/auth-failure-limit.js';
+import type { FixedWindowLimit } from './oauth/limits/fixed-window-limit.js';
 
 export const DEMO_CLIENT_ID = 'demo-client';
 
@@ -47,6 +48,20 @@ export interface Services {
   demoSecret?: string;
   cookieNames: { session: string; browser: string; lang: string };
   clientAuthFailureLimit: FailureLimit;
+  /** Bounds on what unauthenticated requests can make the provider store (src/oauth/limits/). */
+  limits: RequestLimits;
+}
+
+export interface RequestLimits {
+  /** /authorize and /par per client address. */
+  authorizationRequests: FixedWindowLimit;
+  /** Logins in progress started per browser, per address and in total within a flow lifetime. */
+  flowsPerBrowser: FixedWindowLimit;
+  flowsPerAddress: FixedWindowLimit;
+  flowsTotal: FixedWindowLimit;
+  /** Admin login forms (pre-login state) per address and in total. */
+  adminLoginsPerAddress: FixedWindowLimit;
+  adminLoginsTotal: FixedWindowLimit;
 }
 
 export interface ServiceOptions {
@@ -115,11 +130,26 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     clientAuthFailureLimit: {
       store: stores.ephemeral, maxFailures: config.rate_limits.client_auth_failures, windowSeconds: config.rate_limits.window_seconds,
     },
+    limits: requestLimits(config, stores),
     cookieNames: {
       session: `${prefix}${config.session.cookie_name}`,
       browser: `${prefix}ansattporten_browser`,
       lang: `${prefix}ansattporten_lang`,
     },
+  };
+}
+
+function requestLimits(config: Config, stores: Stores): RequestLimits {
+  const r = config.rate_limits;
+  const flowWindow = config.lifetimes.login_flow_seconds;
+  const limit = (ns: string, max: number, windowSeconds: number): FixedWindowLimit => ({ store: stores.ephemeral, ns, max, windowSeconds });
+  return {
+    authorizationRequests: limit('rl-authorize', r.authorization_requests_per_minute, 60),
+    flowsPerBrowser: limit('rl-flows-browser', r.login_flows_per_browser, flowWindow),
+    flowsPerAddress: limit('rl-flows-address', r.login_flows_per_address, flowWindow),
+    flowsTotal: limit('rl-flows-total', r.login_flows_total, flowWindow),
+    adminLoginsPerAddress: limit('rl-admin-login-address', r.login_flows_per_address, 30 * 60),
+    adminLoginsTotal: limit('rl-admin-login-total', r.login_flows_total, 30 * 60),
   };
 }
 

@@ -24,7 +24,12 @@ export type RuleAdminFailure =
 
 export type RuleAdminResult<T> = { ok: true; value: T } | RuleAdminFailure;
 
-/** A stored rule's input: a fixtures rule, plus the organisation's name and unit type for when the fixtures do not list it. */
+/**
+ * A stored rule's input: a fixtures rule, plus the organisation's unit type for when the fixtures
+ * do not list it, and an optional `name`: a label for administrators only. The name users see in
+ * the picker and tokens carry comes from the organisation registry (the fixtures' organizations),
+ * else it is the orgno (src/representation/employer-rules.ts).
+ */
 const storedRuleInputSchema = employerRuleSchema.extend({
   name: z.string().regex(/\S/, { error: 'must not be empty' }).max(200).optional(),
   unit_type: z.string().regex(/^[A-Z]{2,6}$/, { error: 'must be an Enhetsregisteret unit type code like "AS", "ENK" or "BEDR"' }).optional(),

@@ -4,6 +4,7 @@
  * Problems are reported as `clients.json: [1] (client_id "my-app"): redirect_uris[0]: must be an absolute URL`.
  */
 import { readFileSync } from 'node:fs';
+import { weakSecretReason } from '../core/secret-entropy.js';
 import type { Client } from './client-types.js';
 import { validateClientInput } from './validate-client.js';
 
@@ -88,6 +89,8 @@ export function parseClientsFile(json: unknown, source: string, opts: LoadClient
       add('client_secret', `must be at least ${minSecret} characters${opts.production ? ' in production' : ''} (got ${secret.length})`);
     } else if (!/^[\x21-\x7E]+$/.test(secret)) {
       add('client_secret', 'must consist of printable ASCII characters without spaces');
+    } else if (opts.production && weakSecretReason(secret) !== undefined) {
+      add('client_secret', `is refused in production: it ${weakSecretReason(secret)!}`);
     }
 
     const id = typeof obj.client_id === 'string' ? obj.client_id : res.ok ? res.client.client_id : undefined;

@@ -18,7 +18,7 @@ import { targetOf } from './response-target.js';
 export async function afterAuthentication(d: InteractionDeps, flow: LoginFlow, cookies: StepCookies, log?: StepLogger): Promise<Step> {
   const rar = flow.request.authorizationDetails;
   const ctx = flow.context!;
-  if (!rar) return finishLogin(d, { flow, cookies });
+  if (!rar) return finishLogin(d, { flow, cookies, ...(log ? { log } : {}) });
   const hasEmail = typeof ctx.claims.email === 'string';
   if (rar.type === 'ansattporten:orgno' && !hasEmail) {
     return finishLogin(d, { flow, cookies, authorizationDetails: issueAuthorizationDetails(rar, 'none', d.resourceNames, false) });

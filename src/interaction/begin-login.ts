@@ -1,4 +1,6 @@
 import { OAuthError } from '../core/oauth-error.js';
+import { sha256b64url } from '../core/random.js';
+import { consumeAll } from '../oauth/limits/fixed-window-limit.js';
 import type { AuthorizationRequest } from '../oauth/authorize/authorization-request.js';
 import { reusableContext } from '../session/browser-session.js';
 import { afterAuthentication } from './after-authentication.js';
@@ -15,6 +17,8 @@ export interface BeginInput {
   cookies: StepCookies;
   /** The request came as a POST (a redirect then answers 303, RFC 9110 §15.4.4). */
   afterPost: boolean;
+  /** The client address (from configured proxies only), for the bounds on logins in progress. */
+  address?: string;
   log?: StepLogger;
 }
 
@@ -38,6 +42,8 @@ export async function beginLogin(d: InteractionDeps, input: BeginInput): Promise
       return respondError(targetOf(request), new OAuthError('login_required', 'the user must authenticate'));
     }
     const browser = ensureBrowserCookie(cookies);
+    const refused = await flowLimitRefusal(d, browser.value, input.address);
+    if (refused) return refused;
     const flow = await d.flows.create(request, browser.value);
     const fitting = fittingEids(d, flow);
     if (fitting.length === 1 && fitting[0]!.skipsSelector) {
@@ -48,6 +54,24 @@ export async function beginLogin(d: InteractionDeps, input: BeginInput): Promise
   }
   if (!request.authorizationDetails) return finishLogin(d, { flow: { request, context: ctx, reused: true }, loaded, cookies });
   const browser = ensureBrowserCookie(cookies);
-  const flow = await d.flows.create(request, browser.value, { context: ctx, reused: true });
+  const refused = await flowLimitRefusal(d, browser.value, input.address);
+  if (refused) return refused;
+  const flow = await d.flows.create(request, browser.value, { context: ctx, reused: true, sid: loaded!.session.sid });
   return withCookies(await afterAuthentication(d, flow, { ...cookies, browser: browser.value }, input.log), browser.cookies);
+}
+
+/**
+ * Every login in progress is stored until it ends or expires: a browser, an address and all
+ * requests together may start only so many within a flow lifetime (then 429 with Retry-After).
+ */
+async function flowLimitRefusal(d: InteractionDeps, browser: string, address: string | undefined): Promise<Step | undefined> {
+  if (!d.flowLimits) return undefined;
+  const l = d.flowLimits;
+  const decision = await consumeAll([
+    { limit: l.perBrowser, key: sha256b64url(browser) },
+    ...(address ? [{ limit: l.perAddress, key: address }] : []),
+    { limit: l.total, key: 'all' },
+  ]);
+  if (decision.ok) return undefined;
+  return { kind: 'error', error: new OAuthError('temporarily_unavailable', 'too_many_logins', 'page', 429, { 'Retry-After': String(decision.retryAfterSeconds) }) };
 }

@@ -3,13 +3,13 @@ import { createCode } from '../oauth/authorization-code.js';
 import type { LoginFlow } from '../oauth/login-flow.js';
 import type { ClientContext } from '../session/browser-session.js';
 import type { LoadedSession } from '../session/session-service.js';
-import type { InteractionDeps } from './interaction-deps.js';
+import type { InteractionDeps, StepLogger } from './interaction-deps.js';
 import type { Step, StepCookies } from './outcome.js';
 import { targetOf } from './response-target.js';
 
 export interface FinishInput {
   /** The flow (with `id` when it was stored; a silent SSO without a picker has none). */
-  flow: Pick<LoginFlow, 'request' | 'context' | 'reused'> & { id?: string };
+  flow: Pick<LoginFlow, 'request' | 'context' | 'reused' | 'sid'> & { id?: string };
   /** The issued authorization_details, when the request had any (RFC 9396 §7). */
   authorizationDetails?: unknown[];
   /** The organisations just chosen in the picker, remembered for the next time. */
@@ -17,6 +17,7 @@ export interface FinishInput {
   /** The browser session, when the caller has already loaded it. */
   loaded?: LoadedSession;
   cookies: StepCookies;
+  log?: StepLogger;
 }
 
 /**
@@ -30,15 +31,21 @@ export async function finishLogin(d: InteractionDeps, input: FinishInput): Promi
   const context: ClientContext = { ...flow.context!, ...(chosen ? { chosen } : {}) };
   let loaded = input.loaded ?? (await d.sessions.load(input.cookies.session));
   let sessionCookie: string | undefined;
-  if (flow.reused && loaded && loaded.session.contexts[request.clientId]) {
+  if (flow.reused) {
+    // A flow that reuses a context belongs to the session it started in: after that session's
+    // logout or expiry it cannot finish, and it never starts a session of its own.
+    if (!loaded || !loaded.session.contexts[request.clientId] || (flow.sid !== undefined && loaded.session.sid !== flow.sid)) {
+      throw new OAuthError('invalid_request', 'session_ended', 'page');
+    }
     if (chosen) {
       loaded.session.contexts[request.clientId] = context;
       await d.sessions.save(loaded);
     }
   } else {
-    const added = await d.sessions.addContext(loaded, request.clientId, context);
-    loaded = added.loaded;
-    sessionCookie = added.cookieValue;
+    const authenticated = await d.sessions.authenticate(loaded, request.clientId, context);
+    loaded = authenticated.loaded;
+    sessionCookie = authenticated.cookieValue;
+    if (authenticated.ended) await d.sessionEnded?.(authenticated.ended, input.log);
   }
   const code = await createCode(d.ephemeral, {
     clientId: request.clientId,

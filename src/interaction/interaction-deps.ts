@@ -4,6 +4,7 @@ import type { LoginFlows } from '../oauth/login-flow.js';
 import type { AuthorisationSource } from '../representation/authorisation-source.js';
 import type { SessionService } from '../session/session-service.js';
 import type { EphemeralStore } from '../store/ports.js';
+import type { FixedWindowLimit } from '../oauth/limits/fixed-window-limit.js';
 
 /** Counts logins by eID and outcome (src/observability/metrics.ts implements it). */
 export interface LoginCounter {
@@ -33,4 +34,11 @@ export interface InteractionDeps {
   ephemeral: EphemeralStore;
   lifetimes: { codeSeconds: number; flowSeconds: number };
   logins?: LoginCounter;
+  /**
+   * A browser session ended because another person authenticated in the same browser: its clients
+   * get the notifications a logout sends (back-channel logout, grants revoked).
+   */
+  sessionEnded?(session: import('../session/browser-session.js').BrowserSession, log?: StepLogger): Promise<void>;
+  /** Bounds on logins in progress, so that unauthenticated requests cannot fill the store. */
+  flowLimits?: { perBrowser: FixedWindowLimit; perAddress: FixedWindowLimit; total: FixedWindowLimit };
 }

@@ -5,6 +5,7 @@ import { randomId } from '../../core/random.js';
 import type { Services } from '../../services.js';
 import { runAuthorizationPipeline } from '../../oauth/authorize/authorization-pipeline.js';
 import type { AuthorizationRequest, PipelineDeps } from '../../oauth/authorize/authorization-request.js';
+import { consume } from '../../oauth/limits/fixed-window-limit.js';
 import { authenticateClient } from '../../oauth/client-auth/authenticate-client.js';
 import { sendAuthorizationError } from '../authorization-response.js';
 import type { LoginInteraction } from '../../interaction/login-interaction.js';
@@ -32,9 +33,11 @@ export function pipelineDeps(s: Services): PipelineDeps {
 /** GET and POST /authorize (spec §5), PAR (spec §6). */
 export function authorizeRoutes(app: FastifyInstance, s: Services, interaction: LoginInteraction): void {
   const begin = async (req: FastifyRequest, reply: FastifyReply, request: AuthorizationRequest, afterPost: boolean) =>
-    sendStep(req, reply, s, await interaction.begin({ request, cookies: stepCookies(req, s), afterPost, log: req.log }));
+    sendStep(req, reply, s, await interaction.begin({ request, cookies: stepCookies(req, s), afterPost, address: req.ip, log: req.log }));
 
   const authorize = async (req: FastifyRequest, reply: FastifyReply, params: Params, afterPost: boolean) => {
+    const rate = await consume(s.limits.authorizationRequests, req.ip);
+    if (!rate.ok) return sendErrorPage(req, reply, s, new OAuthError('temporarily_unavailable', 'too_many_requests', 'page', 429, { 'Retry-After': String(rate.retryAfterSeconds) }));
     if (params.has('request_uri')) return authorizeWithPushedRequest(req, reply, params, afterPost);
     const result = await runAuthorizationPipeline(params, pipelineDeps(s), 'authorize');
     if (!result.ok) {
@@ -73,6 +76,8 @@ export function authorizeRoutes(app: FastifyInstance, s: Services, interaction: 
   app.post('/authorize', async (req, reply) => authorize(req, reply, formBody(req), true));
 
   app.post('/par', async (req, reply) => {
+    const rate = await consume(s.limits.authorizationRequests, req.ip);
+    if (!rate.ok) return sendOAuthError(reply, new OAuthError('invalid_request', 'too many requests from this address; try again later', 'json', 429, { 'Retry-After': String(rate.retryAfterSeconds) }));
     const body = formBodyOrUndefined(req);
     if (!body) return sendOAuthError(reply, new OAuthError('invalid_request', 'the body must be application/x-www-form-urlencoded', 'json'));
     const auth = await authenticateClient({ registry: s.registry, replay: s.stores.ephemeral, issuer: s.config.issuer, now: () => s.clock.now(), failureLimit: s.clientAuthFailureLimit }, req.headers.authorization, body, req.ip);
