@@ -356,7 +356,7 @@ export async function main(argv: string[], ioIn?: Partial<CliIo>): Promise<numbe
         case 'rewrap': {
           noMore(rest);
           const file = args.values.get('new-key-file');
-          const fromEnv = io.env.NEW_KEY_ENCRYPTION_KEY;
+          const fromEnv = config.newKeyEncryptionKey;
           if (!file && !fromEnv) throw new UsageError('keys rewrap needs --new-key-file F (or NEW_KEY_ENCRYPTION_KEY)');
           const next = file ? readKekFile(file) : parseKek(fromEnv!, 'NEW_KEY_ENCRYPTION_KEY');
           const store = protectSigningKeys(s, config);

@@ -21,6 +21,12 @@ function isProxyAddress(s: string): boolean {
  * keys) and the environment variables (src/config/env-vars.ts, each naming a key of this schema,
  * environment winning) are merged and validated together by this schema.
  */
+/** A key-encryption key: base64 (or base64url) of exactly 32 bytes. */
+const kekSchema = z.string().refine(
+  (v) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(v.trim()) && Buffer.from(v.trim().replace(/-/g, '+').replace(/_/g, '/'), 'base64').length === 32,
+  'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
+);
+
 const ConfigFileSchema = z.strictObject({
   /** NODE_ENV: `production` switches on the production refusals (src/config/production-checks.ts). */
   node_env: z.enum(['production', 'development', 'test']).optional(),
@@ -153,9 +159,11 @@ const ConfigFileSchema = z.strictObject({
   /** Encryption of the private signing keys at rest (src/tokens/key-encryption.ts). */
   key_encryption: z.strictObject({
     /** base64 of 32 bytes (env KEY_ENCRYPTION_KEY). */
-    key: z.string().min(1).optional(),
+    key: kekSchema.optional(),
     /** A file holding the key (env KEY_ENCRYPTION_KEY_FILE). */
     key_file: z.string().min(1).optional(),
+    /** The key `ansattporten keys rewrap` moves the keys to (env NEW_KEY_ENCRYPTION_KEY; CLI only). */
+    new_key: kekSchema.optional(),
   }).prefault({}),
 });
 
@@ -187,6 +195,8 @@ export interface Config extends Omit<ConfigFile, 'port' | 'issuer' | 'data_dir' 
   /** KEY_ENCRYPTION_KEY / KEY_ENCRYPTION_KEY_FILE: encrypts the private signing keys (src/tokens/key-encryption.ts). */
   keyEncryptionKey?: string;
   keyEncryptionKeyFile?: string;
+  /** NEW_KEY_ENCRYPTION_KEY: the target of `ansattporten keys rewrap`. */
+  newKeyEncryptionKey?: string;
 }
 
 export class ConfigError extends Error {
@@ -284,6 +294,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     redisPrefix: merged.store.redis_prefix,
     keyEncryptionKey: kek.key,
     keyEncryptionKeyFile: kek.key_file,
+    newKeyEncryptionKey: kek.new_key,
   };
 }
 
