@@ -6,13 +6,14 @@ import type { Config } from './config/config.js';
 import { LoginFlows } from './oauth/login-flow.js';
 import { LoginInteraction } from './interaction/login-interaction.js';
 import { sendErrorPage } from './http/error-page.js';
-import { sendOAuthError } from './http/respond.js';
 import { authorizeRoutes } from './http/routes/authorize-routes.js';
 import { loginRoutes } from './http/routes/login-routes.js';
 import { tokenRoutes } from './http/routes/token-routes.js';
 import { userinfoRoutes } from './http/routes/userinfo-routes.js';
 import { discoveryRoutes } from './http/routes/discovery-routes.js';
-import { opsRoutes } from './http/routes/ops-routes.js';
+import { healthRoutes, siteRoutes } from './http/routes/ops-routes.js';
+import { corsEndpoints } from './http/cors.js';
+import { asOAuthError, jsonEndpoints, jsonNotFound } from './http/json-endpoints.js';
 import { demoRoutes } from './http/routes/demo-routes.js';
 import { logoutRoutes, pendingBackChannel } from './http/routes/logout-routes.js';
 import { notifySessionEnd } from './oauth/logout/session-end-notifications.js';
@@ -23,11 +24,6 @@ import { loggerOptions, pathOnly } from './observability/logging.js';
 import { registerMetrics } from './observability/metrics-endpoint.js';
 import { requestIdOf } from './observability/request-id.js';
 import { trustProxyOption } from './config/trust-proxy.js';
-
-/** Endpoints called by clients' back ends or scripts: errors are OAuth JSON there, pages elsewhere. */
-const JSON_PATHS = /^\/(token|par|userinfo|jwks\.json|\.well-known|health|admin\/api|token\/revoke|token\/introspect)(\/|$|\?)/;
-/** Endpoints a browser-based client (SPA) calls cross-origin: CORS without credentials. */
-const CORS_PATHS = /^\/(token|userinfo|jwks\.json|\.well-known\/openid-configuration|\.well-known\/oauth-authorization-server|token\/revoke)(\?|$)/;
 
 const FORM_BODY_LIMIT = 64 * 1024;
 
@@ -60,20 +56,6 @@ export async function buildApp(config: Config, opts: ServiceOptions & { logger?:
   });
   // Any other media type reaches the route as "no form body", and the route answers invalid_request.
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: FORM_BODY_LIMIT }, (_req, _body, done) => done(null, undefined));
-
-  app.addHook('onRequest', async (req, reply) => {
-    if (CORS_PATHS.test(req.url)) {
-      reply.header('Access-Control-Allow-Origin', '*');
-      if (req.method === 'OPTIONS') {
-        return reply
-          .code(204)
-          .header('Access-Control-Allow-Methods', 'GET, POST')
-          .header('Access-Control-Allow-Headers', 'Authorization, Content-Type, DPoP')
-          .header('Access-Control-Max-Age', '600')
-          .send();
-      }
-    }
-  });
 
   // Graceful shutdown: a response finished while the server is closing also closes its keep-alive
   // connection, or close() would wait for that idle socket until the client drops it.
@@ -118,36 +100,29 @@ export async function buildApp(config: Config, opts: ServiceOptions & { logger?:
     flowLimits: { perBrowser: services.limits.flowsPerBrowser, perAddress: services.limits.flowsPerAddress, total: services.limits.flowsTotal },
   });
 
-  app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, req: FastifyRequest, reply: FastifyReply) => {
-    const json = JSON_PATHS.test(req.url);
-    let err: OAuthError;
-    if (error instanceof OAuthError) err = error;
-    else if (error.statusCode === 413) err = new OAuthError('invalid_request', 'the request body is too large', json ? 'json' : 'page', 413);
-    else if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) err = new OAuthError('invalid_request', 'the request could not be parsed', json ? 'json' : 'page', 400);
-    else {
-      req.log.error({ err: error }, 'unhandled error');
-      err = new OAuthError('server_error', 'an internal error occurred', json ? 'json' : 'page', 500);
-    }
-    if (err.delivery === 'json' || json) return sendOAuthError(reply, err.delivery === 'json' ? err : new OAuthError(err.error, err.description, 'json', err.status, err.headers));
-    return sendErrorPage(req, reply, services, err);
-  });
+  // Pages (login, logout, demo, admin pages): every error is an error page, never a stack trace.
+  app.setErrorHandler(async (error: Error, req: FastifyRequest, reply: FastifyReply) => sendErrorPage(req, reply, services, asOAuthError(error, req, 'page')));
+  app.setNotFoundHandler(async (req, reply) => sendErrorPage(req, reply, services, new OAuthError('not_found', 'no such endpoint', 'page', 404)));
 
-  app.setNotFoundHandler(async (req, reply) => {
-    const err = new OAuthError('not_found', 'no such endpoint', 'page', 404);
-    if (JSON_PATHS.test(req.url)) return sendOAuthError(reply, new OAuthError('not_found', 'no such endpoint', 'json', 404));
-    return sendErrorPage(req, reply, services, err);
+  const admin = adminRoutes(services);
+  await jsonEndpoints(app, async (api) => {
+    await corsEndpoints(api, (cors) => {
+      discoveryRoutes(cors, services);
+      tokenRoutes(cors, services, metrics);
+      userinfoRoutes(cors, services);
+      revocationIntrospectionRoutes(cors, services);
+    });
+    healthRoutes(api, services);
+    admin.api(api);
   });
-
-  discoveryRoutes(app, services);
+  // The admin API answers its own unknown paths (src/admin/admin-api-routes.ts).
+  for (const prefix of ['/.well-known', '/token', '/par', '/userinfo', '/jwks.json', '/health']) await jsonNotFound(app, prefix);
   authorizeRoutes(app, services, interaction);
   loginRoutes(app, services, interaction);
-  tokenRoutes(app, services, metrics);
-  userinfoRoutes(app, services);
   logoutRoutes(app, services);
-  revocationIntrospectionRoutes(app, services);
-  opsRoutes(app, services);
+  siteRoutes(app, services);
   if (config.demoEnabled) demoRoutes(app, services);
-  adminRoutes(app, services);
+  admin.pages(app);
 
   app.addHook('onClose', async () => {
     services.stop();

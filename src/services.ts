@@ -8,6 +8,9 @@ import { applyClientsFile } from './clients/apply-clients-file.js';
 import { validateClientInput } from './clients/validate-client.js';
 import type { Eid } from './eid/eid.js';
 import { createEids } from './eid/eid-registry.js';
+import { ConfigError } from './config/config.js';
+import { loadCertificateTrust } from './oauth/client-auth/load-certificate-trust.js';
+import type { CertificateTrust } from './oauth/client-auth/certificate-trust.js';
 import type { Fixtures } from './fixtures/fixture-types.js';
 import { loadFixturesFile } from './fixtures/load-fixtures.js';
 import type { Acr } from './oauth/authorize/authorization-request.js';
@@ -50,6 +53,8 @@ export interface Services {
   clientAuthFailureLimit: FailureLimit;
   /** Bounds on what unauthenticated requests can make the provider store (src/oauth/limits/). */
   limits: RequestLimits;
+  /** Trust store for business certificates in client assertions (none configured: x5c refused). */
+  clientCertificates?: CertificateTrust;
 }
 
 export interface RequestLimits {
@@ -64,6 +69,14 @@ export interface RequestLimits {
   adminLoginsTotal: FixedWindowLimit;
 }
 
+function loadClientCertificates(config: Config): CertificateTrust | undefined {
+  try {
+    return loadCertificateTrust(config.client_certificates);
+  } catch (e) {
+    throw new ConfigError(`client_certificates: ${(e as Error).message}`);
+  }
+}
+
 export interface ServiceOptions {
   clock?: Clock;
   stores?: Stores;
@@ -71,6 +84,8 @@ export interface ServiceOptions {
 
 export async function createServices(config: Config, opts: ServiceOptions = {}): Promise<Services> {
   const clock = opts.clock ?? systemClock;
+  // Read before anything is started, so a bad file stops the start cleanly.
+  const clientCertificates = loadClientCertificates(config);
   const stores = opts.stores ?? (await createStores(config, clock));
   const fixtures = loadFixturesFile(config.fixturesFile);
   const keyStore = protectSigningKeys(stores, config);
@@ -127,6 +142,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
       absoluteMs: config.session.absolute_minutes * 60_000,
       idleMs: config.session.idle_minutes * 60_000,
     }),
+    clientCertificates,
     clientAuthFailureLimit: {
       store: stores.ephemeral, maxFailures: config.rate_limits.client_auth_failures, windowSeconds: config.rate_limits.window_seconds,
     },

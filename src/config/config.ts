@@ -137,6 +137,11 @@ const ConfigFileSchema = z.strictObject({
     login_flows_per_address: z.number().int().min(1).max(10_000_000).default(2_000),
     login_flows_total: z.number().int().min(1).max(100_000_000).default(20_000),
   }).prefault({}),
+  /** Business certificates (virksomhetssertifikat) in client assertions' x5c: trusted CAs and CRLs (PEM or DER files). */
+  client_certificates: z.strictObject({
+    trusted_cas: z.array(z.string().min(1)).default([]),
+    crls: z.array(z.string().min(1)).default([]),
+  }).prefault({}),
   store: z.strictObject({
     /**
      * Where short-lived state (sessions, logins in progress, codes, PAR, replay caches) lives when

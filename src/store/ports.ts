@@ -70,6 +70,11 @@ export interface Grant {
   authorizationDetails?: unknown[];
   resource?: string;
   clientAmr: string;
+  /**
+   * RFC 7638 thumbprint of the DPoP key the grant's refresh tokens are bound to (public clients,
+   * RFC 9449 §5); a refresh must then carry a proof made with that key.
+   */
+  dpopJkt?: string;
   createdAt: number; // ms
   expiresAt: number; // ms, absolute (authorization_lifetime)
   revoked: boolean;

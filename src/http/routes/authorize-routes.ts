@@ -80,7 +80,7 @@ export function authorizeRoutes(app: FastifyInstance, s: Services, interaction: 
     if (!rate.ok) return sendOAuthError(reply, new OAuthError('invalid_request', 'too many requests from this address; try again later', 'json', 429, { 'Retry-After': String(rate.retryAfterSeconds) }));
     const body = formBodyOrUndefined(req);
     if (!body) return sendOAuthError(reply, new OAuthError('invalid_request', 'the body must be application/x-www-form-urlencoded', 'json'));
-    const auth = await authenticateClient({ registry: s.registry, replay: s.stores.ephemeral, issuer: s.config.issuer, now: () => s.clock.now(), failureLimit: s.clientAuthFailureLimit }, req.headers.authorization, body, req.ip);
+    const auth = await authenticateClient({ registry: s.registry, replay: s.stores.ephemeral, issuer: s.config.issuer, now: () => s.clock.now(), failureLimit: s.clientAuthFailureLimit, certificates: s.clientCertificates }, req.headers.authorization, body, req.ip);
     const result = await runAuthorizationPipeline(body, pipelineDeps(s), 'par', auth.client);
     if (!result.ok) return sendOAuthError(reply, result.failure.error);
     if (body.has('client_id') && body.get('client_id') !== auth.client.client_id) {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services.js';
 import { RAR_TYPES } from '../../representation/rar-types.js';
 import { ASSERTION_ALGS } from '../../oauth/client-auth/verify-private-key-jwt.js';
+import { DPOP_ALGS } from '../../oauth/dpop/dpop-proof.js';
 
 /** The discovery document (spec §3) for what is implemented. */
 export function discoveryDocument(s: Services): Record<string, unknown> {
@@ -30,6 +31,7 @@ export function discoveryDocument(s: Services): Record<string, unknown> {
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
     token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
     code_challenge_methods_supported: ['S256'],
+    dpop_signing_alg_values_supported: [...DPOP_ALGS],
     ui_locales_supported: ['nb', 'nn', 'en', 'se'],
     claims_locales_supported: ['nb', 'nn', 'en', 'se'],
     prompt_values_supported: ['none', 'login', 'consent'],

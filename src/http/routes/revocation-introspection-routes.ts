@@ -4,13 +4,14 @@ import { Params } from '../../core/params.js';
 import type { Services } from '../../services.js';
 import { authenticateClient } from '../../oauth/client-auth/authenticate-client.js';
 import { findGrantOfToken } from '../../oauth/token-lookup.js';
+import { accessTokenType } from '../../oauth/dpop/token-binding.js';
 import { sendNoStoreJson, sendOAuthError } from '../respond.js';
 
 export const INTROSPECTION_SCOPE = 'idporten:token.introspection';
 
 /** POST /token/revoke (RFC 7009) and POST /token/introspect (RFC 7662), spec §13. */
 export function revocationIntrospectionRoutes(app: FastifyInstance, s: Services): void {
-  const authDeps = { registry: s.registry, replay: s.stores.ephemeral, issuer: s.config.issuer, now: () => s.clock.now(), failureLimit: s.clientAuthFailureLimit };
+  const authDeps = { registry: s.registry, replay: s.stores.ephemeral, issuer: s.config.issuer, now: () => s.clock.now(), failureLimit: s.clientAuthFailureLimit, certificates: s.clientCertificates };
   const lookupDeps = () => ({ keys: s.keys, grants: s.stores.grants, issuer: s.config.issuer, nowMs: s.clock.now(), isClientActive: async (id: string) => !!(await s.registry.getActive(id)) });
 
   app.post('/token/revoke', async (req, reply) => {
@@ -40,7 +41,7 @@ export function revocationIntrospectionRoutes(app: FastifyInstance, s: Services)
     if (!found || found.grant.revoked || found.grant.expiresAt <= now) return sendNoStoreJson(reply, 200, { active: false });
     if (found.kind === 'access_token') {
       const exp = Number(found.claims.exp);
-      return sendNoStoreJson(reply, 200, { active: true, token_type: 'Bearer', expires_in: Math.max(0, exp - Math.floor(now / 1000)), ...found.claims });
+      return sendNoStoreJson(reply, 200, { active: true, token_type: accessTokenType(found.claims), expires_in: Math.max(0, exp - Math.floor(now / 1000)), ...found.claims });
     }
     if (found.used || found.expiresAt <= now) return sendNoStoreJson(reply, 200, { active: false });
     const g = found.grant;

@@ -15,8 +15,12 @@ export interface CodeGrantDeps extends IssueDeps {
 
 const invalidGrant = (d: string) => new OAuthError('invalid_grant', d, 'json');
 
-/** grant_type=authorization_code (spec §7.2): single use, bound to client, redirect_uri and PKCE. */
-export async function authorizationCodeGrant(deps: CodeGrantDeps, auth: AuthenticatedClient, body: Params): Promise<TokenResponse> {
+/**
+ * grant_type=authorization_code (spec §7.2): single use, bound to client, redirect_uri and PKCE.
+ * With a DPoP proof (`jkt`, its key's thumbprint) the access token is DPoP-bound; a public client
+ * gets a refresh token only then, bound to the same key (RFC 9449 §5).
+ */
+export async function authorizationCodeGrant(deps: CodeGrantDeps, auth: AuthenticatedClient, body: Params, jkt?: string): Promise<TokenResponse> {
   const code = body.get('code');
   if (!code) throw new OAuthError('invalid_request', 'code is missing', 'json');
   const redirectUri = body.get('redirect_uri');
@@ -57,17 +61,21 @@ export async function authorizationCodeGrant(deps: CodeGrantDeps, auth: Authenti
     claims: ctx.claims,
     authorizationDetails: rec.authorizationDetails,
     resource: rec.resource,
-    clientAmr: auth.method,
+    clientAmr: auth.clientAmr ?? auth.method,
     createdAt: now,
     expiresAt: now + client.authorization_lifetime * 1000,
     revoked: false,
   };
+  const isPublic = client.token_endpoint_auth_method === 'none';
+  // Refresh tokens of public clients are bound to the DPoP key; confidential clients' are not (RFC 9449 §5).
+  if (isPublic && jkt !== undefined) grant.dpopJkt = jkt;
   // Sign first, then store the grant with its token records in one commit.
-  const at = await signAccessToken(deps, client, grant);
-  const res: TokenResponse = { access_token: at.token, token_type: 'Bearer', expires_in: at.expiresIn, scope: grant.scope };
+  const at = await signAccessToken(deps, client, grant, jkt);
+  const res: TokenResponse = { access_token: at.token, token_type: jkt !== undefined ? 'DPoP' : 'Bearer', expires_in: at.expiresIn, scope: grant.scope };
   if (grant.scope.split(' ').includes('openid')) res.id_token = await issueIdToken(deps, client, grant, rec.nonce);
   const records: IssuedTokenRecords = { accessToken: at.record };
-  if (client.grant_types.includes('refresh_token')) {
+  // A public client's refresh token would be a bearer secret in a browser or app: only DPoP-bound (spec §7.3).
+  if (client.grant_types.includes('refresh_token') && (!isPublic || grant.dpopJkt !== undefined)) {
     const rt = newRefreshToken(deps, client, grant);
     res.refresh_token = rt.token;
     res.refresh_token_expires_in = rt.expiresIn;

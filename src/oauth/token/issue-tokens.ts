@@ -14,7 +14,8 @@ export interface IssueDeps {
 
 export interface TokenResponse {
   access_token: string;
-  token_type: 'Bearer';
+  /** DPoP when the access token is bound to a DPoP key (RFC 9449 §5). */
+  token_type: 'Bearer' | 'DPoP';
   expires_in: number;
   id_token?: string;
   refresh_token?: string;
@@ -30,13 +31,13 @@ const jti = () => randomId(8).slice(0, 11);
  * Signs an access token; the record that lets it be revoked and introspected is returned for the
  * caller to store together with the rest of the response (one commit).
  */
-export async function signAccessToken(deps: IssueDeps, client: Client, grant: Grant): Promise<{ token: string; expiresIn: number; record: NonNullable<IssuedTokenRecords['accessToken']> }> {
+export async function signAccessToken(deps: IssueDeps, client: Client, grant: Grant, jkt?: string): Promise<{ token: string; expiresIn: number; record: NonNullable<IssuedTokenRecords['accessToken']> }> {
   const now = deps.now();
   const iat = Math.floor(now / 1000);
   // Never outlive the grant.
   const lifetime = Math.max(1, Math.min(client.access_token_lifetime, Math.floor((grant.expiresAt - now) / 1000)));
   const id = jti();
-  const token = await deps.keys.sign(accessTokenClaims({ issuer: deps.issuer, client, grant, iat, lifetime, jti: id }), 'at+jwt');
+  const token = await deps.keys.sign(accessTokenClaims({ issuer: deps.issuer, client, grant, iat, lifetime, jti: id, jkt }), 'at+jwt');
   return { token, expiresIn: lifetime, record: { jti: id, grantId: grant.id, expiresAt: (iat + lifetime) * 1000 } };
 }
 
