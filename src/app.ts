@@ -6,7 +6,7 @@ import type { Config } from './config/config.js';
 import { LoginFlows } from './oauth/login-flow.js';
 import { LoginInteraction } from './interaction/login-interaction.js';
 import { sendErrorPage } from './http/error-page.js';
-import { authorizeRoutes } from './http/routes/authorize-routes.js';
+import { authorizeRoutes, parRoutes } from './http/routes/authorize-routes.js';
 import { loginRoutes } from './http/routes/login-routes.js';
 import { tokenRoutes } from './http/routes/token-routes.js';
 import { userinfoRoutes } from './http/routes/userinfo-routes.js';
@@ -17,8 +17,9 @@ import { asOAuthError, jsonEndpoints, jsonNotFound } from './http/json-endpoints
 import { demoRoutes } from './http/routes/demo-routes.js';
 import { logoutRoutes, pendingBackChannel } from './http/routes/logout-routes.js';
 import { notifySessionEnd } from './oauth/logout/session-end-notifications.js';
-import { revocationIntrospectionRoutes } from './http/routes/revocation-introspection-routes.js';
+import { introspectionRoutes, revocationRoutes } from './http/routes/revocation-introspection-routes.js';
 import { adminRoutes } from './admin/admin-routes.js';
+import { localAltinnRoutes } from './http/routes/local-altinn-routes.js';
 import { Metrics } from './observability/metrics.js';
 import { loggerOptions, pathOnly } from './observability/logging.js';
 import { registerMetrics } from './observability/metrics-endpoint.js';
@@ -110,10 +111,13 @@ export async function buildApp(config: Config, opts: ServiceOptions & { logger?:
       discoveryRoutes(cors, services);
       tokenRoutes(cors, services, metrics);
       userinfoRoutes(cors, services);
-      revocationIntrospectionRoutes(cors, services);
+      revocationRoutes(cors, services);
     });
+    parRoutes(api, services);
+    introspectionRoutes(api, services);
     healthRoutes(api, services);
     admin.api(api);
+    localAltinnRoutes(api, services);
   });
   // The admin API answers its own unknown paths (src/admin/admin-api-routes.ts).
   for (const prefix of ['/.well-known', '/token', '/par', '/userinfo', '/jwks.json', '/health']) await jsonNotFound(app, prefix);

@@ -5,7 +5,7 @@ import { ClientRegistry } from './clients/client-registry.js';
 import type { Client } from './clients/client-types.js';
 import { loadClientsFile } from './clients/load-clients-file.js';
 import { applyClientsFile } from './clients/apply-clients-file.js';
-import { validateClientInput } from './clients/validate-client.js';
+import { validateClientInput } from './clients/validation/validate-client.js';
 import type { Eid } from './eid/eid.js';
 import { createEids } from './eid/eid-registry.js';
 import { ConfigError } from './config/config.js';
@@ -19,10 +19,11 @@ import type { AuthorisationSource } from './representation/authorisation-source.
 import { CompositeAuthorisationSource } from './representation/composite-source.js';
 import { FixtureAuthorisationSource } from './representation/fixture-source.js';
 import { SessionService } from './session/session-service.js';
+import { TestWorld } from './testworld/test-data.js';
 import type { Stores } from './store/ports.js';
 import { createStores } from './store/create-stores.js';
 import { SigningKeys } from './tokens/signing-keys.js';
-import { KeyRotation } from './tokens/key-rotation.js';
+import { KeyRotation, rotationPolicyFrom } from './tokens/key-rotation.js';
 import { protectSigningKeys } from './tokens/key-encryption.js';
 import { safeFetch } from './net/safe-fetch.js';
 import type { FailureLimit } from './oauth/client-auth/auth-failure-limit.js';
@@ -42,6 +43,8 @@ export interface Services {
   registry: ClientRegistry;
   sessions: SessionService;
   fixtures: Fixtures;
+  /** The fixtures plus the test data in the store (read on every call). */
+  testWorld: TestWorld;
   source: AuthorisationSource;
   resourceNames: { resourceName(id: string): string | undefined };
   /** The eIDs of this deployment, in the selector's order (src/eid/eid-registry.ts). */
@@ -90,11 +93,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   const fixtures = loadFixturesFile(config.fixturesFile);
   const keyStore = protectSigningKeys(stores, config);
 
-  const rotation = new KeyRotation(stores.keys, clock, {
-    rotateAfterMs: config.keys.rotate_after_days * 24 * 3600_000,
-    publishAheadMs: config.keys.publish_ahead_hours * 3600_000,
-    keepRetiredMs: config.keys.keep_retired_hours * 3600_000,
-  });
+  const rotation = new KeyRotation(stores.keys, clock, rotationPolicyFrom(config.keys));
   await ensureKeysOnce(stores, rotation, () => keyStore.migrate());
   const keys = new SigningKeys(stores.keys, clock);
   await keys.init();
@@ -119,7 +118,8 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     await registry.put(demoClient(config, clock.now()), demoSecret);
   }
 
-  const fixtureSource = new FixtureAuthorisationSource(fixtures);
+  const testWorld = new TestWorld(fixtures, stores.testData);
+  const fixtureSource = new FixtureAuthorisationSource(fixtures, testWorld);
   let source: AuthorisationSource = fixtureSource;
   const as = config.authorization_source;
   if (as.type === 'altinn') {
@@ -137,7 +137,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
 
   const prefix = config.secureCookies ? '__Host-' : '';
   return {
-    config, clock, stores, keys, rotation, stop: () => clearInterval(keyTimer), registry, fixtures, source, resourceNames: fixtureSource, eids, supportedAcr, pairwiseSalt, demoSecret,
+    config, clock, stores, keys, rotation, stop: () => clearInterval(keyTimer), registry, fixtures, testWorld, source, resourceNames: fixtureSource, eids, supportedAcr, pairwiseSalt, demoSecret,
     sessions: new SessionService(stores.ephemeral, clock, {
       absoluteMs: config.session.absolute_minutes * 60_000,
       idleMs: config.session.idle_minutes * 60_000,
@@ -189,7 +189,7 @@ async function ensureKeysOnce(stores: Stores, rotation: KeyRotation, migrate: ()
 }
 
 /** The built-in demo client, registered on every start outside production. */
-export function demoClient(config: Config, now: number): Client {
+function demoClient(config: Config, now: number): Client {
   const res = validateClientInput({
     client_id: DEMO_CLIENT_ID,
     client_name: 'Ansattporten demo client',

@@ -15,7 +15,7 @@ import type { AdminConfig } from './admin-config.js';
 export const SCOPE_READ = 'idporten:dcr.read';
 export const SCOPE_WRITE = 'idporten:dcr.write';
 export const SCOPE_MODIFY = 'idporten:dcr.modify';
-export const ADMIN_SCOPES = [SCOPE_READ, SCOPE_WRITE, SCOPE_MODIFY] as const;
+const ADMIN_SCOPES = [SCOPE_READ, SCOPE_WRITE, SCOPE_MODIFY] as const;
 export type AdminScope = (typeof ADMIN_SCOPES)[number];
 
 const TRUSTED_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384'];
@@ -32,7 +32,7 @@ export interface AdminPrincipal {
   expiresAt?: number;
 }
 
-export type AdminAuthResult =
+type AdminAuthResult =
   | { ok: true; principal: AdminPrincipal }
   | { ok: false; error: 'missing' | 'invalid_token'; description: string };
 

@@ -30,7 +30,7 @@ export const AdminConfigFileSchema = z.strictObject({
   session_minutes: z.number().int().min(1).max(24 * 60).default(30),
 });
 
-export type AdminConfigFile = z.infer<typeof AdminConfigFileSchema>;
+type AdminConfigFile = z.infer<typeof AdminConfigFileSchema>;
 
 export interface AdminConfig {
   enabled: boolean;
@@ -45,7 +45,7 @@ export interface AdminConfig {
   sessionMinutes: number;
 }
 
-export const MIN_ADMIN_TOKEN_LENGTH = 32;
+const MIN_ADMIN_TOKEN_LENGTH = 32;
 
 /** The example value shown in the documentation; refused in production mode. */
 export const DOCUMENTED_EXAMPLE_ADMIN_TOKEN = 'change-me-to-a-long-random-admin-token';
@@ -57,7 +57,7 @@ const EXAMPLE_TOKENS = new Set([
 ]);
 
 /** Whether a token is (or obviously derives from) a documented example value. */
-export function isExampleAdminToken(token: string): boolean {
+function isExampleAdminToken(token: string): boolean {
   const t = token.trim().toLowerCase();
   return EXAMPLE_TOKENS.has(t) || /change[-_ ]?me|example|placeholder|your[-_ ]?token/.test(t);
 }

@@ -18,7 +18,7 @@ import { clientToFormValues, emptyFormValues, formValuesToInput, paramsToFormVal
 import { renderClientCreatePage, renderClientEditPage, renderClientListPage, renderClientSecretPage } from './pages/client-pages.js';
 import { renderAdminLoginPage } from './pages/login-page.js';
 
-export interface AdminPageDeps {
+interface AdminPageDeps {
   auth: AdminAuthenticator;
   clients: ClientAdmin;
   sessions: AdminSessions;

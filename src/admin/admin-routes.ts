@@ -8,6 +8,7 @@ import { adminPageRoutes } from './admin-page-routes.js';
 import { AdminSessions } from './admin-session.js';
 import { ClientAdmin } from './client-admin.js';
 import { EmployerRuleAdmin } from './employer-rule-admin.js';
+import { testDataApiRoutes } from './testdata-routes.js';
 
 /** The admin API (JSON) and the self-service pages (HTML), registered where each belongs. */
 export interface AdminRoutes {
@@ -24,7 +25,10 @@ export function adminRoutes(s: Services): AdminRoutes {
     ? new EmployerRuleAdmin({ store: s.stores.employerRules, clock: s.clock, ...(s.stores.audit ? { audit: s.stores.audit } : {}) })
     : undefined;
   return {
-    api: (app) => adminApiRoutes(app, s, { auth, clients, ...(employerRules ? { employerRules } : {}) }),
+    api: (app) => {
+      adminApiRoutes(app, s, { auth, clients, ...(employerRules ? { employerRules } : {}) });
+      testDataApiRoutes(app, s, auth);
+    },
     pages: (app) => {
       if (!cfg.pagesEnabled) return;
       const sessions = new AdminSessions(s.stores.ephemeral, s.clock, {

@@ -10,12 +10,14 @@
  * entry. Every write is recorded in the audit log with the actor "clients-file".
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { toClientView, AUDIT_ACTIONS } from '../admin/client-admin.js';
 import type { Clock } from '../core/clock.js';
 import type { AuditStore, KeyStore } from '../store/ports.js';
 import type { ClientRegistry } from './client-registry.js';
 import type { StoredClient } from './client-types.js';
-import type { LoadedClient } from './load-clients-file.js';
+import type { parseClientsFile } from './load-clients-file.js';
+
+/** One validated entry of the clients file. */
+export type LoadedClient = ReturnType<typeof parseClientsFile>[number];
 
 export const CLIENTS_FILE_ACTOR = 'clients-file';
 
@@ -47,11 +49,10 @@ export function entryHash(entry: LoadedClient): string {
   return createHash('sha256').update(canonical({ client, client_secret: entry.client_secret ?? null })).digest('base64url');
 }
 
+/** The audit form of a client, as the admin API records it: the model and the secret's expiry, never a secret. */
 function auditView(stored: StoredClient | undefined): unknown {
   if (!stored) return undefined;
-  const v = toClientView(stored);
-  delete v.client_secret;
-  return v;
+  return { ...stored.client, ...(stored.secret_expires_at !== undefined ? { client_secret_expires_at: Math.floor(stored.secret_expires_at / 1000) } : {}) };
 }
 
 export async function applyClientsFile(entries: readonly LoadedClient[], d: ApplyClientsFileDeps): Promise<ApplyResult> {
@@ -71,7 +72,7 @@ export async function applyClientsFile(entries: readonly LoadedClient[], d: Appl
     const after = await d.registry.get(id);
     result.applied.push(id);
     await d.audit?.append({
-      at: d.clock.now(), actor: CLIENTS_FILE_ACTOR, action: before ? AUDIT_ACTIONS.update : AUDIT_ACTIONS.create,
+      at: d.clock.now(), actor: CLIENTS_FILE_ACTOR, action: before ? 'client.update' : 'client.create', // the admin API's action names
       target: id, before: auditView(before), after: auditView(after),
     });
   }

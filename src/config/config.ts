@@ -158,6 +158,12 @@ const ConfigFileSchema = z.strictObject({
     /** Prefix of every Redis key (env REDIS_PREFIX). */
     redis_prefix: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 letters, digits or _.:-').optional(),
   }).prefault({}),
+  /** The local Altinn (src/testworld/local-altinn.ts): on by default outside production, refused in production. */
+  local_altinn: z.strictObject({
+    enabled: z.boolean().optional(),
+    /** Where it is served, under the issuer: `<issuer><base_path>/authorization/api/v1/authorize`, … */
+    base_path: z.string().regex(/^\/[A-Za-z0-9_-]+(?:\/[A-Za-z0-9_-]+)*$/).default('/altinn'),
+  }).prefault({}),
   logging: z.strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   }).prefault({}),
@@ -188,6 +194,8 @@ export interface Config extends Omit<ConfigFile, 'port' | 'issuer' | 'data_dir' 
   fixturesFile: string;
   testidEnabled: boolean;
   demoEnabled: boolean;
+  /** The local Altinn authorisation API (test world); never in production. */
+  localAltinnEnabled: boolean;
   secureCookies: boolean;
   /** PostgreSQL for durable state (clients, keys, grants, audit) when set. */
   databaseUrl?: string;
@@ -208,7 +216,7 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export const DEFAULT_FIXTURES_FILE = resolve(import.meta.dirname, '../../fixtures/default.json');
+const DEFAULT_FIXTURES_FILE = resolve(import.meta.dirname, '../../fixtures/default.json');
 
 function readConfigFile(path: string): unknown {
   try {
@@ -266,6 +274,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     if (!issuer.startsWith('https://')) throw new ConfigError(`production mode refuses an http issuer ("${issuer}"): set ISSUER to an https URL`);
     if (!loginBaseUrl.startsWith('https://')) throw new ConfigError('production mode refuses an http login_base_url');
     if (merged.demo.enabled) throw new ConfigError('production mode refuses the demo client (demo.enabled)');
+    if (merged.local_altinn.enabled) throw new ConfigError('production mode refuses the local Altinn (local_altinn.enabled)');
     for (const e of merged.eids) {
       if (e.allow_insecure || !e.issuer.startsWith('https://')) throw new ConfigError(`production mode refuses the http upstream eID "${e.id}"`);
     }
@@ -289,6 +298,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     fixturesFile: merged.fixtures_file ?? DEFAULT_FIXTURES_FILE,
     testidEnabled: merged.testid.enabled ?? !production,
     demoEnabled: merged.demo.enabled ?? !production,
+    localAltinnEnabled: merged.local_altinn.enabled ?? !production,
     secureCookies: issuer.startsWith('https://'),
     trust_proxy: merged.trust_proxy === 0 ? false : merged.trust_proxy,
     // the connection URLs (which may carry passwords) only under their own names below

@@ -20,7 +20,7 @@ export type EvaluatedEmployerRule = EmployerRule & {
   last_updated?: string;
 };
 
-export interface EmployerRuleQuery {
+interface EmployerRuleQuery {
   /** E-mail identity of the person (Entra ID logins). */
   email?: string;
   /** Entra group object ids. */

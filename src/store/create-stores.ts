@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { Config } from '../config/config.js';
 import type { Clock } from '../core/clock.js';
 import type { Stores } from './ports.js';
@@ -6,6 +5,7 @@ import { createPostgresStores } from './postgres/postgres-store.js';
 import { createRedisEphemeralStore } from './redis/redis-ephemeral-store.js';
 import { createSqliteStores } from './sqlite/sqlite-store.js';
 import { secureSqliteFile } from './file-permissions.js';
+import { sqlitePath } from './sqlite/sqlite-database.js';
 import { MemoryEphemeralStore } from './memory/memory-ephemeral-store.js';
 
 /**
@@ -18,7 +18,7 @@ import { MemoryEphemeralStore } from './memory/memory-ephemeral-store.js';
 export async function createStores(config: Config, clock: Clock): Promise<Stores> {
   const durable = config.databaseUrl
     ? await createPostgresStores(config.databaseUrl, clock, config.databaseSchema ? { schema: config.databaseSchema } : {})
-    : (secureSqliteFile(join(config.dataDir, 'ansattporten.sqlite')), createSqliteStores(join(config.dataDir, 'ansattporten.sqlite'), clock));
+    : (secureSqliteFile(sqlitePath(config.dataDir)), createSqliteStores(sqlitePath(config.dataDir), clock));
   if (!config.redisUrl) {
     // One process on one machine: short-lived state may live in memory (as Redis keeps it), which
     // saves several disk commits per login; sessions and logins in progress then end at a restart.
@@ -49,6 +49,7 @@ export async function createStores(config: Config, clock: Clock): Promise<Stores
     grants: durable.grants,
     ...(durable.audit ? { audit: durable.audit } : {}),
     ...(durable.employerRules ? { employerRules: durable.employerRules } : {}),
+    ...(durable.testData ? { testData: durable.testData } : {}),
     async ping() {
       await Promise.all([durable.ping(), ephemeral.ping()]);
     },

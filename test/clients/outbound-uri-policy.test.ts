@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { outboundUriErrors } from '../../src/clients/outbound-uri-policy.js';
-import { validateClientInput } from '../../src/clients/validate-client.js';
+import { validateClientInput } from '../../src/clients/validation/validate-client.js';
 
 const NOW = Date.UTC(2026, 0, 1);
 const client = (host: string) => ({

@@ -8,6 +8,7 @@ import { ManualClock } from '../../src/core/clock.js';
 import { Browser, callbackParams, loginWithTestId, startServer, webClient, type Step, type TestServer } from './harness.js';
 import { authorizeUrl, http } from './checks.js';
 import { startRelyingParty, waitFor, type RelyingParty } from './relying-party.js';
+import { answerLogoutConfirm } from './logout-confirm.js';
 
 const MIN = 60_000;
 const KARI = '15895010046';
@@ -85,8 +86,9 @@ describe('session fixation and flows bound to their session', () => {
     expect(code(await b.submit(login, '/login/organizations', { orgno: 'self' }))).toBeTruthy();
     // the picker is shown again by reusing the session, then the session is logged out elsewhere (another tab)
     const picker = await pickerFlow(b, 'c');
-    await b.go(`${server.issuer}/logout`, { form: {} });
-    if (b.jar.has(SESSION)) await b.go(`${server.issuer}/logout`, { form: {} });
+    // (another tab) logout without id_token_hint asks first; the user confirms
+    await answerLogoutConfirm(b, await b.go(`${server.issuer}/logout`, { form: {} }), 'logout');
+    expect((await silent(b, 'c')).get('error')).toBe('login_required');
     const cookieBefore = b.jar.get(SESSION);
     const raw = await b.request(`${server.issuer}/login/organizations`, { form: { ...formOf(picker), orgno: 'self' } });
     expect(raw.status).toBeGreaterThanOrEqual(400);

@@ -5,7 +5,7 @@ import type { Clock } from '../../core/clock.js';
 import type { Acr } from '../../oauth/authorize/authorization-request.js';
 import { defaultAcr, mapUpstreamClaims, upstreamAcrValues, type MappingOptions, type Preset, type UpstreamIdentity } from './claim-mapping.js';
 
-export interface UpstreamEidConfig {
+interface UpstreamEidConfig {
   id: string;
   preset: Preset;
   name?: string;
@@ -23,7 +23,7 @@ export interface UpstreamEidConfig {
 }
 
 /** What we remember between sending the user upstream and the callback. */
-export interface UpstreamRequestState {
+interface UpstreamRequestState {
   state: string;
   nonce: string;
   verifier: string;

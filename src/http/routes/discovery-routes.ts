@@ -3,6 +3,7 @@ import type { Services } from '../../services.js';
 import { RAR_TYPES } from '../../representation/rar-types.js';
 import { ASSERTION_ALGS } from '../../oauth/client-auth/verify-private-key-jwt.js';
 import { DPOP_ALGS } from '../../oauth/dpop/dpop-proof.js';
+import { INTROSPECTION_AUTH_METHODS } from '../../oauth/introspection/introspect-token.js';
 
 /** The discovery document (spec §3) for what is implemented. */
 export function discoveryDocument(s: Services): Record<string, unknown> {
@@ -20,7 +21,7 @@ export function discoveryDocument(s: Services): Record<string, unknown> {
     revocation_endpoint: `${iss}/token/revoke`,
     introspection_endpoint: `${iss}/token/introspect`,
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
-    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+    introspection_endpoint_auth_methods_supported: [...INTROSPECTION_AUTH_METHODS],
     scopes_supported: ['openid', 'profile'],
     response_types_supported: ['code'],
     response_modes_supported: ['query', 'form_post'],

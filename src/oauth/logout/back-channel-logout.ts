@@ -22,7 +22,7 @@ export interface BackChannelOutcome {
 }
 
 /** Plain http is allowed only to loopback addresses, and only outside production mode. */
-export function backChannelTargetAllowed(uri: string, production: boolean): boolean {
+function backChannelTargetAllowed(uri: string, production: boolean): boolean {
   let u: URL;
   try {
     u = new URL(uri);
@@ -36,7 +36,7 @@ export function backChannelTargetAllowed(uri: string, production: boolean): bool
 }
 
 /** The logout_token of OIDC Back-Channel Logout 1.0 §2.4 (typ logout+jwt). */
-export async function logoutToken(keys: SigningKeys, a: { issuer: string; client: Client; sid: string; sub?: string; nowS: number }): Promise<{ token: string; jti: string }> {
+async function logoutToken(keys: SigningKeys, a: { issuer: string; client: Client; sid: string; sub?: string; nowS: number }): Promise<{ token: string; jti: string }> {
   const jti = randomId(16);
   const claims: Record<string, unknown> = {
     iss: a.issuer, aud: a.client.client_id, iat: a.nowS, exp: a.nowS + 300, jti,
@@ -52,7 +52,7 @@ export async function logoutToken(keys: SigningKeys, a: { issuer: string; client
  * checked here and a name through the policy lookup, which the socket then connects with
  * (src/net/safe-fetch.ts).
  */
-export function postLogoutToken(uri: string, token: string, opts: { production?: boolean } = {}): Promise<{ ok: boolean; status?: number; error?: string }> {
+function postLogoutToken(uri: string, token: string, opts: { production?: boolean } = {}): Promise<{ ok: boolean; status?: number; error?: string }> {
   return new Promise((resolve) => {
     const u = new URL(uri);
     if (opts.production) {

@@ -1,3 +1,4 @@
+import { redirectUriMatches } from '../../clients/loopback-redirect.js';
 import { OAuthError } from '../../core/oauth-error.js';
 import { randomId } from '../../core/random.js';
 import type { Params } from '../../core/params.js';
@@ -36,7 +37,11 @@ export async function authorizationCodeGrant(deps: CodeGrantDeps, auth: Authenti
     throw invalidGrant('the code is invalid, expired or already used');
   }
   if (rec.clientId !== auth.client.client_id) throw invalidGrant('the code was issued to another client');
-  if (rec.redirectUri !== redirectUri) throw invalidGrant('redirect_uri does not match the authorization request');
+  // RFC 6749 §4.1.3: the redirect_uri of the authorization request; for a native client's loopback
+  // IP URI the port may differ (RFC 8252 §7.3), as it may between registration and request.
+  if (!redirectUriMatches(rec.redirectUri, redirectUri, auth.client.application_type)) {
+    throw invalidGrant('redirect_uri does not match the authorization request');
+  }
   if (rec.codeChallenge !== undefined) {
     if (verifier === undefined) throw invalidGrant('code_verifier is required');
     if (!verifyS256(verifier, rec.codeChallenge)) throw invalidGrant('code_verifier does not match code_challenge');

@@ -29,4 +29,8 @@ export const POSTGRES_MIGRATIONS: string[] = [
   CREATE TABLE employer_rules (id text PRIMARY KEY, orgno text NOT NULL, created text NOT NULL, data jsonb NOT NULL);
   CREATE INDEX employer_rules_orgno ON employer_rules (orgno, created, id);
   `,
+  // 3: test data added at run time (src/store/postgres/postgres-testdata-store.ts)
+  `
+  CREATE TABLE testdata (kind text NOT NULL, key text NOT NULL, created text NOT NULL, data jsonb NOT NULL, PRIMARY KEY (kind, key));
+  `,
 ];
