@@ -70,3 +70,26 @@ describe('production fetch wiring', () => {
     expect(hits).toHaveLength(1);
   });
 });
+
+describe('safeFetch speaks well enough for openid-client and jose (against a real OpenID provider)', () => {
+  it('discovery and the JWKS work through it (policy widened to loopback for the local provider)', async () => {
+    const { UpstreamOp } = await import('../e2e/upstream/upstream-op.js');
+    const { createSafeFetch } = await import('../../src/net/safe-fetch.js');
+    const { createRemoteJWKSet, customFetch } = await import('jose');
+    const op = await UpstreamOp.start({ kind: 'idporten', eid: 'idporten', ours: 'http://localhost:1' });
+    try {
+      const loopbackFetch = createSafeFetch({ allow: (c) => c === 'loopback' });
+      const eid = new UpstreamEid({ ...op.eidEntry(), preset: 'idporten' }, systemClock, { fetch: loopbackFetch });
+      const config = await eid.config();
+      expect(config.serverMetadata().issuer).toBe(op.issuer);
+      const jwks = createRemoteJWKSet(new URL(config.serverMetadata().jwks_uri!), { [customFetch]: loopbackFetch });
+      const key = await jwks({ alg: 'RS256', kid: op.kid });
+      expect(key).toBeDefined();
+      // the same with the production policy is refused
+      const strict = new UpstreamEid({ ...op.eidEntry(), preset: 'idporten' }, systemClock, { fetch: safeFetch });
+      await expect(strict.config()).rejects.toBeInstanceOf(UpstreamError);
+    } finally {
+      await op.close();
+    }
+  });
+});
