@@ -22,6 +22,12 @@ function isProxyAddress(s: string): boolean {
  * keys) and the environment variables (src/config/env-vars.ts, each naming a key of this schema,
  * environment winning) are merged and validated together by this schema.
  */
+/** A key-encryption key: base64 (or base64url) of exactly 32 bytes. */
+const kekSchema = z.string().refine(
+  (v) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(v.trim()) && Buffer.from(v.trim().replace(/-/g, '+').replace(/_/g, '/'), 'base64').length === 32,
+  'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
+);
+
 const ConfigFileSchema = z.strictObject({
   /** NODE_ENV: `production` switches on the production refusals (src/config/production-checks.ts). */
   node_env: z.enum(['production', 'development', 'test']).optional(),
@@ -171,13 +177,22 @@ const ConfigFileSchema = z.strictObject({
   logging: z.strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   }).prefault({}),
+  /** Encryption of the private signing keys at rest (src/tokens/key-encryption.ts). */
+  key_encryption: z.strictObject({
+    /** base64 of 32 bytes (env KEY_ENCRYPTION_KEY). */
+    key: kekSchema.optional(),
+    /** A file holding the key (env KEY_ENCRYPTION_KEY_FILE). */
+    key_file: z.string().min(1).optional(),
+    /** The key `ansattporten keys rewrap` moves the keys to (env NEW_KEY_ENCRYPTION_KEY; CLI only). */
+    new_key: kekSchema.optional(),
+  }).prefault({}),
 });
 
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;
 /** The config file as written (defaults not yet applied). */
 export type ConfigFileInput = z.input<typeof ConfigFileSchema>;
 
-export interface Config extends Omit<ConfigFile, 'port' | 'issuer' | 'data_dir' | 'clients_file' | 'fixtures_file' | 'login_base_url' | 'admin' | 'node_env'> {
+export interface Config extends Omit<ConfigFile, 'port' | 'issuer' | 'data_dir' | 'clients_file' | 'fixtures_file' | 'login_base_url' | 'admin' | 'node_env' | 'key_encryption'> {
   /** Admin API and pages, resolved with ADMIN_TOKEN / ADMIN_TRUSTED_ISSUER / ADMIN_TRUSTED_JWKS_URI. */
   admin: AdminConfig;
   production: boolean;
@@ -200,6 +215,11 @@ export interface Config extends Omit<ConfigFile, 'port' | 'issuer' | 'data_dir' 
   databaseSchema?: string;
   /** Prefix of every Redis key (default "ap"), so several deployments can share one Redis. */
   redisPrefix?: string;
+  /** KEY_ENCRYPTION_KEY / KEY_ENCRYPTION_KEY_FILE: encrypts the private signing keys (src/tokens/key-encryption.ts). */
+  keyEncryptionKey?: string;
+  keyEncryptionKeyFile?: string;
+  /** NEW_KEY_ENCRYPTION_KEY: the target of `ansattporten keys rewrap`. */
+  newKeyEncryptionKey?: string;
 }
 
 export class ConfigError extends Error {
@@ -276,7 +296,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     const problem = productionProblems(merged)[0];
     if (problem !== undefined) throw new ConfigError(problem);
   }
-  const { node_env: _mode, ...rest } = merged;
+  const { node_env: _mode, key_encryption: kek, ...rest } = merged;
   return {
     ...rest,
     admin: admin.admin,
@@ -298,6 +318,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     redisUrl: merged.store.redis_url,
     databaseSchema: merged.store.database_schema,
     redisPrefix: merged.store.redis_prefix,
+    keyEncryptionKey: kek.key,
+    keyEncryptionKeyFile: kek.key_file,
+    newKeyEncryptionKey: kek.new_key,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock.js';
+import { safeFetch } from '../net/safe-fetch.js';
 import type { Config } from '../config/config.js';
 import { ConfigError } from '../config/config.js';
 import type { TestWorld } from '../testworld/test-data.js';
@@ -26,7 +27,7 @@ export function createEids(config: Config, clock: Clock, world: TestWorld): Eid[
   }
   for (const e of config.eids) {
     if (eids.some((x) => x.id === e.id)) throw new ConfigError(`eids: duplicate eID id "${e.id}"`);
-    eids.push(new UpstreamOidcEid(new UpstreamEid(e, clock), upstreamCallbackUrl(config.loginBaseUrl, e.id)));
+    eids.push(new UpstreamOidcEid(new UpstreamEid(e, clock, config.production ? { fetch: safeFetch } : {}), upstreamCallbackUrl(config.loginBaseUrl, e.id)));
   }
   return eids;
 }

@@ -1,5 +1,6 @@
 import * as oidc from 'openid-client';
-import { compactVerify, createRemoteJWKSet, importJWK, type JWK } from 'jose';
+import { compactVerify, createRemoteJWKSet, customFetch, importJWK, type JWK } from 'jose';
+import type { FetchLike } from '../../net/safe-fetch.js';
 import type { Clock } from '../../core/clock.js';
 import type { Acr } from '../../oauth/authorize/authorization-request.js';
 import { allowsHttp, upstreamEndpointAllowed } from './upstream-issuer-rule.js';
@@ -55,7 +56,11 @@ export class UpstreamEid {
   private configuration?: Promise<oidc.Configuration>;
   private jwks?: { uri: string; keys: ReturnType<typeof createRemoteJWKSet> };
 
-  constructor(readonly cfg: UpstreamEidConfig, private readonly clock: Clock) {
+  /**
+   * `net.fetch`: the fetch for discovery, token and JWKS requests (production: the address policy
+   * of src/net/safe-fetch.ts, since the issuer's metadata names the URLs); default the global fetch.
+   */
+  constructor(readonly cfg: UpstreamEidConfig, private readonly clock: Clock, private readonly net: { fetch?: FetchLike } = {}) {
     this.descriptor = { id: cfg.id, name: cfg.name ?? PRESET_NAMES[cfg.preset], acr: cfg.acr ?? defaultAcr(cfg.preset) };
   }
 
@@ -86,7 +91,9 @@ export class UpstreamEid {
     const execute = allowsHttp(this.cfg) ? [oidc.allowInsecureRequests] : [];
     let c: oidc.Configuration;
     try {
-      c = await oidc.discovery(new URL(this.cfg.issuer), this.cfg.client_id, { [oidc.clockTolerance]: this.cfg.clock_skew_seconds }, auth, { execute, timeout: this.cfg.timeout_seconds });
+      c = await oidc.discovery(new URL(this.cfg.issuer), this.cfg.client_id, { [oidc.clockTolerance]: this.cfg.clock_skew_seconds }, auth, {
+        execute, timeout: this.cfg.timeout_seconds, ...(this.net.fetch ? { [oidc.customFetch]: this.net.fetch as oidc.CustomFetch } : {}),
+      });
     } catch (e) {
       throw new UpstreamError('temporarily_unavailable', `discovery of ${this.cfg.id} failed: ${(e as Error).message}`);
     }
@@ -152,7 +159,10 @@ export class UpstreamEid {
     if (!uri) throw new UpstreamError('server_error', `the eID ${this.cfg.id} publishes no jwks_uri`);
     if (!upstreamEndpointAllowed(uri, this.cfg)) throw new UpstreamError('server_error', `the eID ${this.cfg.id} publishes a jwks_uri without https`);
     if (this.jwks?.uri !== uri) {
-      this.jwks = { uri, keys: createRemoteJWKSet(new URL(uri), { timeoutDuration: this.cfg.timeout_seconds * 1000, cooldownDuration: 0, cacheMaxAge: 10 * 60_000 }) };
+      this.jwks = { uri, keys: createRemoteJWKSet(new URL(uri), {
+        timeoutDuration: this.cfg.timeout_seconds * 1000, cooldownDuration: 0, cacheMaxAge: 10 * 60_000,
+        ...(this.net.fetch ? { [customFetch]: this.net.fetch } : {}),
+      }) };
     }
     try {
       await compactVerify(idToken, this.jwks.keys, { algorithms: ID_TOKEN_ALGS });
