@@ -1,4 +1,4 @@
-/** The employer-rule part of the admin API's OpenAPI document (issue 7; merged in openapi.ts). */
+/** The employer-rule part of the admin API's OpenAPI document (merged in openapi.ts). */
 import { SCOPE_MODIFY, SCOPE_READ, SCOPE_WRITE } from './admin-auth.js';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });

@@ -104,7 +104,7 @@ const ConfigFileSchema = z.strictObject({
   }).prefault({}),
   /** Admin API and self-service pages (spec §15.3); see src/admin/admin-config.ts. */
   admin: AdminConfigFileSchema.prefault({}),
-  /** Upstream OpenID providers offered as eIDs (issue: real eIDs). */
+  /** Upstream OpenID providers offered as eIDs (spec §8). */
   eids: z.array(z.strictObject({
     id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/),
     preset: z.enum(['idporten', 'entraid', 'oidc']),
