@@ -20,6 +20,7 @@ beforeAll(async () => {
       if (req.url === '/slow') return void setTimeout(() => res.end('late'), 2000);
       res.writeHead(201, { 'content-type': 'application/json', 'x-two': ['a', 'b'] });
       res.end(JSON.stringify({ ok: true, method: req.method }));
+      return undefined;
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -46,7 +46,7 @@ describe('envelope encryption', () => {
   });
 
   it('a wrong key-encryption key is named in the error (and is a configuration error)', () => {
-    const err = (() => { try { decryptJwk(encryptJwk(jwk, 'k', kekA), 'k', kekB); } catch (e) { return e as Error; } })()!;
+    const err = (() => { try { decryptJwk(encryptJwk(jwk, 'k', kekA), 'k', kekB); } catch (e) { return e as Error; } return undefined; })()!;
     expect(err).toBeInstanceOf(KeyEncryptionError);
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.message).toContain(kekA.id);
