@@ -1,0 +1,54 @@
+/**
+ * Bench-only preload (`node --import tsx --import ./bench/store-call-counter.ts …`): counts the
+ * store calls a server makes, at the driver level, without touching the server's code:
+ *   pg            one Client#query = one round trip (the extended protocol sends parse/bind/execute/sync together)
+ *   redis         one command, or one MULTI/EXEC or pipeline batch = one round trip
+ *   better-sqlite3 one executed statement (in process: not a round trip, but the same unit of work)
+ * On SIGUSR2 the counts are written as JSON to $BENCH_COUNTS_FILE.
+ */
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const counts = { pgQueries: 0, redisRoundTrips: 0, redisCommands: 0, sqliteStatements: 0 };
+const require = createRequire(import.meta.url);
+type Fn = (...args: unknown[]) => unknown;
+
+function wrap(proto: Record<string, unknown>, name: string, count: (args: unknown[]) => void): void {
+  const orig = proto[name] as Fn | undefined;
+  if (typeof orig !== 'function') return;
+  proto[name] = function (this: unknown, ...args: unknown[]) {
+    count(args);
+    return orig.apply(this, args);
+  };
+}
+
+try {
+  const pg = require('pg') as { Client: { prototype: Record<string, unknown> } };
+  wrap(pg.Client.prototype, 'query', () => { counts.pgQueries++; });
+} catch { /* pg absent */ }
+
+try {
+  const { createClient } = require('redis') as { createClient: () => object };
+  // The method lives on a class deep in @redis/client; find it along the prototype chain.
+  let proto = Object.getPrototypeOf(createClient()) as Record<string, unknown> | null;
+  while (proto && !Object.prototype.hasOwnProperty.call(proto, 'sendCommand')) proto = Object.getPrototypeOf(proto) as Record<string, unknown> | null;
+  if (proto) {
+    wrap(proto, 'sendCommand', () => { counts.redisRoundTrips++; counts.redisCommands++; });
+    const batch = (args: unknown[]) => { counts.redisRoundTrips++; counts.redisCommands += Array.isArray(args[0]) ? args[0].length : 1; };
+    wrap(proto, '_executeMulti', batch);
+    wrap(proto, '_executePipeline', batch);
+  }
+} catch { /* redis absent */ }
+
+try {
+  const Database = require('better-sqlite3') as new (file: string) => { prepare(sql: string): object; close(): void };
+  const db = new Database(':memory:');
+  const stmtProto = Object.getPrototypeOf(db.prepare('SELECT 1')) as Record<string, unknown>;
+  db.close();
+  for (const m of ['run', 'get', 'all', 'iterate']) wrap(stmtProto, m, () => { counts.sqliteStatements++; });
+  wrap((Database as unknown as { prototype: Record<string, unknown> }).prototype, 'exec', () => { counts.sqliteStatements++; });
+} catch { /* better-sqlite3 absent */ }
+
+process.on('SIGUSR2', () => {
+  if (process.env.BENCH_COUNTS_FILE) writeFileSync(process.env.BENCH_COUNTS_FILE, JSON.stringify(counts));
+});
