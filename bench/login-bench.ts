@@ -10,212 +10,26 @@
  *   BENCH_WARMUP=300 BENCH_LOGINS=600 BENCH_RSS_LOGINS=2000 BENCH_EXPIRY_WAIT=0 npm run bench   (quick)
  *   DATABASE_URL=postgres://… REDIS_URL=redis://… npm run bench   (adds PostgreSQL+Redis vs Redis adapter)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { freePort } from '../test/e2e/harness.js';
-import { HttpClient } from './lib/http-client.js';
-import { CLIENT_ID, CLIENT_SECRET, oursFlow, REDIRECT_URI, referenceFlow, type LoginFlow, type LoginState } from './lib/flows.js';
-import { cpuDelta, cpuSnapshot, localPortsOf, pgrep, treeCpuMs, treeRssMiB } from './lib/proc.js';
-
-const int = (name: string, dflt: number) => {
-  const v = process.env[name];
-  return v === undefined || v === '' ? dflt : Number(v);
-};
+import { cpuDelta, cpuSnapshot, localPortsOf, pgrep, threadCpuMs, treeCpuMs, treeRssMiB } from './lib/proc.js';
+import {
+  CONCURRENCY, cpuPerRoute, int, ourSpec, referenceSpec, runLogins, startServer, stopServer, storeCounts,
+  type Server, type Spec, type StoreCounts,
+} from './lib/servers.js';
 const WARMUP = int('BENCH_WARMUP', 2000);
 const LOGINS = int('BENCH_LOGINS', 4000); // measured logins per server, over all rounds
 const ROUNDS = Math.max(1, int('BENCH_ROUNDS', 4));
-const CONCURRENCY = int('BENCH_CONCURRENCY', 4);
 const ROUTE_LOGINS = int('BENCH_ROUTE_LOGINS', 1000);
 const ROUTE_BATCH = int('BENCH_ROUTE_BATCH', 200);
 const RSS_LOGINS = int('BENCH_RSS_LOGINS', 20_000); // logins after warm-up before the second RSS reading
 const EXPIRY_WAIT_S = int('BENCH_EXPIRY_WAIT', 130); // session lifetime 60 s + the memory store's 60 s sweep
 const STARTS = int('BENCH_STARTS', 3);
-const SESSION_MINUTES = 1;
 const COMPARE = process.env.BENCH_COMPARE !== '0';
 const STORES = process.env.BENCH_STORES !== '0' && !!process.env.DATABASE_URL && !!process.env.REDIS_URL;
-
-const ROOT = join(import.meta.dirname, '..');
-const runId = `${process.pid}${Date.now().toString(36)}`;
-
-// ---------------------------------------------------------------------------------------------
-// Servers
-
-interface Server {
-  label: string;
-  flow: LoginFlow;
-  child: ChildProcess;
-  pid: number;
-  http: HttpClient;
-  countsFile: string;
-  /** Cleans up what the server left behind (data dir, schema, keys). */
-  cleanup: () => Promise<void>;
-}
-
-interface Spec {
-  label: string;
-  flow: LoginFlow;
-  args: string[];
-  env: Record<string, string>;
-  cleanup?: () => Promise<void>;
-}
-
-function ourSpec(dir: string, store: 'embedded' | 'pg+redis'): Spec {
-  const clients = join(dir, 'clients.json');
-  if (!existsSync(clients)) {
-    writeFileSync(clients, JSON.stringify([{
-      client_id: CLIENT_ID, client_name: 'Bench', client_orgno: '310900001', integration_type: 'ansattporten', application_type: 'web',
-      token_endpoint_auth_method: 'client_secret_basic', grant_types: ['authorization_code'], scopes: ['openid', 'profile'],
-      redirect_uris: [REDIRECT_URI], client_secret: CLIENT_SECRET,
-    }]));
-    // Short lifetimes, so the memory measurement sees sessions and logins in progress expire.
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({
-      session: { absolute_minutes: SESSION_MINUTES, idle_minutes: SESSION_MINUTES },
-      lifetimes: { login_flow_seconds: 60 },
-    }));
-  }
-  const schema = `bench_${runId}`;
-  const prefix = `bench-${runId}`;
-  const env: Record<string, string> = {
-    HOST: '127.0.0.1', DATA_DIR: dir, CLIENTS_FILE: clients, CONFIG_FILE: join(dir, 'config.json'),
-    DATABASE_URL: '', REDIS_URL: '',
-  };
-  if (store === 'pg+redis') Object.assign(env, { DATABASE_URL: process.env.DATABASE_URL!, REDIS_URL: process.env.REDIS_URL!, DATABASE_SCHEMA: schema, REDIS_PREFIX: prefix });
-  return {
-    label: store === 'embedded' ? 'ansattporten (SQLite + memory)' : 'ansattporten (PostgreSQL + Redis)',
-    flow: oursFlow,
-    args: ['--import', 'tsx', '--import', './bench/store-call-counter.ts', 'src/main.ts'],
-    env,
-    cleanup: store === 'pg+redis' ? () => dropStoreData(schema, prefix) : undefined,
-  };
-}
-
-function referenceSpec(dir: string, store: 'memory' | 'redis'): Spec {
-  const prefix = `oidc-bench-${runId}`;
-  return {
-    label: store === 'memory' ? 'node-oidc-provider (in-memory adapter)' : 'node-oidc-provider (Redis adapter)',
-    flow: referenceFlow,
-    args: ['--import', 'tsx', '--import', './bench/store-call-counter.ts', 'bench/oidc-provider-server.ts'],
-    env: {
-      NODE_ENV: 'production', BENCH_REF_KEY_FILE: join(dir, 'ref-key.json'), BENCH_SESSION_SECONDS: String(SESSION_MINUTES * 60),
-      REDIS_URL: store === 'redis' ? process.env.REDIS_URL! : '', REDIS_PREFIX: prefix,
-    },
-    cleanup: store === 'redis' ? () => dropStoreData(undefined, prefix) : undefined,
-  };
-}
-
-async function dropStoreData(schema: string | undefined, prefix: string): Promise<void> {
-  if (schema && process.env.DATABASE_URL) {
-    const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => c.end());
-  }
-  if (process.env.REDIS_URL) {
-    const { createClient } = await import('redis');
-    const r = createClient({ url: process.env.REDIS_URL });
-    await r.connect();
-    for await (const keys of r.scanIterator({ MATCH: `${prefix}:*`, COUNT: 1000 })) if (keys.length) await r.del(keys);
-    await r.quit();
-  }
-}
-
-/** Spawns `node …` and resolves when the discovery document is served; returns the time that took. */
-async function startServer(spec: Spec): Promise<{ server: Server; startMs: number }> {
-  const port = await freePort();
-  const countsFile = join(tmpdir(), `ap-bench-counts-${runId}-${port}.json`);
-  const t0 = performance.now();
-  const child = spawn(process.execPath, spec.args, {
-    cwd: ROOT,
-    env: { ...process.env, ...spec.env, PORT: String(port), BENCH_COUNTS_FILE: countsFile },
-    stdio: ['ignore', 'ignore', 'pipe'], // request logs go to /dev/null (written, not kept)
-  });
-  // Forward the servers' errors, without node-oidc-provider's development-mode warnings.
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
-    const kept = d.split('\n').filter((l) => l && !l.startsWith('oidc-provider WARNING')).join('\n');
-    if (kept) process.stderr.write(`[${spec.label}] ${kept}\n`);
-  });
-  let exited: number | null | undefined;
-  child.once('exit', (c) => { exited = c; });
-  const http = new HttpClient('127.0.0.1', port, CONCURRENCY);
-  const discovery = '/.well-known/openid-configuration';
-  for (;;) {
-    if (exited !== undefined) throw new Error(`${spec.label} exited with ${exited} during start-up`);
-    try {
-      const r = await http.send('GET', discovery, undefined, { wantBody: true });
-      if (r.status === 200 && r.body.includes('"issuer"')) break;
-    } catch { /* not listening yet */ }
-    await sleep(10);
-  }
-  const startMs = performance.now() - t0;
-  return { server: { label: spec.label, flow: spec.flow, child, pid: child.pid!, http, countsFile, cleanup: spec.cleanup ?? (async () => {}) }, startMs };
-}
-
-async function stopServer(s: Server): Promise<void> {
-  s.http.close();
-  if (s.child.exitCode === null) {
-    const exited = new Promise((r) => s.child.once('exit', r));
-    s.child.kill('SIGTERM');
-    await exited;
-  }
-  rmSync(s.countsFile, { force: true });
-}
-
-interface StoreCounts { pgQueries: number; redisRoundTrips: number; redisCommands: number; sqliteStatements: number }
-
-async function storeCounts(s: Server): Promise<StoreCounts> {
-  rmSync(s.countsFile, { force: true });
-  s.child.kill('SIGUSR2');
-  for (let i = 0; i < 500 && !existsSync(s.countsFile); i++) await sleep(10);
-  const c = JSON.parse(readFileSync(s.countsFile, 'utf8')) as StoreCounts;
-  unlinkSync(s.countsFile);
-  return c;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Load
-
-/** Runs `n` complete logins, `CONCURRENCY` in flight; returns each login's latency (ms). */
-async function runLogins(s: Server, n: number): Promise<number[]> {
-  const latencies: number[] = [];
-  let started = 0;
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, n) }, async () => {
-    while (started < n) {
-      started++;
-      const t = performance.now();
-      const st = s.flow.newState();
-      for (const step of s.flow.steps) await step.run(s.http, st);
-      latencies.push(performance.now() - t);
-    }
-  }));
-  return latencies;
-}
-
-/** Runs one step for every state in the batch, `CONCURRENCY` in flight. */
-async function runStep(s: Server, stepIndex: number, states: LoginState[]): Promise<void> {
-  let i = 0;
-  const step = s.flow.steps[stepIndex]!;
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, states.length) }, async () => {
-    while (i < states.length) await step.run(s.http, states[i++]!);
-  }));
-}
-
-/** CPU ms per route: each step runs for a whole batch of logins between two /proc readings. */
-async function cpuPerRoute(s: Server, logins: number): Promise<Map<string, number>> {
-  const sum = new Map<string, number>();
-  for (let done = 0; done < logins; done += ROUTE_BATCH) {
-    const states = Array.from({ length: Math.min(ROUTE_BATCH, logins - done) }, () => s.flow.newState());
-    for (let k = 0; k < s.flow.steps.length; k++) {
-      const before = treeCpuMs(s.pid);
-      await runStep(s, k, states);
-      const name = s.flow.steps[k]!.name;
-      sum.set(name, (sum.get(name) ?? 0) + treeCpuMs(s.pid) - before);
-    }
-  }
-  return new Map([...sum].map(([k, v]) => [k, v / logins]));
-}
 
 // ---------------------------------------------------------------------------------------------
 // Database processes (PostgreSQL backends are one process per connection; Redis is one process)
@@ -244,6 +58,7 @@ function table(rows: string[][]): void {
 interface Result {
   label: string;
   cpuPerLogin: number;
+  mainThreadPerLogin: number;
   roundCpu: number[];
   loginsPerSec: number;
   p50: number;
@@ -292,12 +107,13 @@ async function comparePair(specs: Spec[], opts: { rss: boolean; db: boolean }): 
     for (const s of servers) await runLogins(s, WARMUP);
     console.log(`  warm-up: ${WARMUP} logins each (${f((performance.now() - tWarm) / 1000, 0)} s)`);
     const results: Result[] = servers.map((s) => ({
-      label: s.label, cpuPerLogin: 0, roundCpu: [], loginsPerSec: 0, p50: 0, p99: 0, routes: new Map(), rssWarm: treeRssMiB(s.pid),
+      label: s.label, cpuPerLogin: 0, mainThreadPerLogin: 0, roundCpu: [], loginsPerSec: 0, p50: 0, p99: 0, routes: new Map(), rssWarm: treeRssMiB(s.pid),
       ...(opts.db ? { db: { pgThisServer: 0, pgAll: 0, redis: 0 } } : {}),
     }));
     const latencies: number[][] = servers.map(() => []);
     const wall = servers.map(() => 0);
     const cpu = servers.map(() => 0);
+    const mainCpu = servers.map(() => 0);
     const countsBefore = await Promise.all(servers.map(storeCounts));
     const perRound = Math.max(1, Math.round(LOGINS / ROUNDS));
     for (let r = 0; r < ROUNDS; r++) {
@@ -309,10 +125,12 @@ async function comparePair(specs: Spec[], opts: { rss: boolean; db: boolean }): 
         const pgBefore = cpuSnapshot(pgPids);
         const redisBefore = cpuSnapshot(redisPids);
         const c0 = treeCpuMs(s.pid);
+        const m0 = threadCpuMs(s.pid);
         const t0 = performance.now();
         latencies[i]!.push(...(await runLogins(s, perRound)));
         wall[i]! += performance.now() - t0;
         const used = treeCpuMs(s.pid) - c0;
+        mainCpu[i]! += threadCpuMs(s.pid) - m0;
         cpu[i]! += used;
         results[i]!.roundCpu.push(used / perRound);
         if (db && results[i]!.db) {
@@ -330,6 +148,7 @@ async function comparePair(specs: Spec[], opts: { rss: boolean; db: boolean }): 
     servers.forEach((_, i) => {
       const res = results[i]!;
       res.cpuPerLogin = cpu[i]! / measured;
+      res.mainThreadPerLogin = mainCpu[i]! / measured;
       res.loginsPerSec = (measured / wall[i]!) * 1000;
       const sorted = latencies[i]!.sort((a, b) => a - b);
       res.p50 = pct(sorted, 50);
@@ -348,7 +167,7 @@ async function comparePair(specs: Spec[], opts: { rss: boolean; db: boolean }): 
       const acc = servers.map(() => new Map<string, number>());
       for (let p = 0; p < parts; p++) {
         for (const [i, s] of servers.entries()) {
-          for (const [k, v] of await cpuPerRoute(s, ROUTE_BATCH)) acc[i]!.set(k, (acc[i]!.get(k) ?? 0) + v / parts);
+          for (const [k, v] of await cpuPerRoute(s, ROUTE_BATCH, ROUTE_BATCH)) acc[i]!.set(k, (acc[i]!.get(k) ?? 0) + v / parts);
         }
       }
       servers.forEach((_, i) => { results[i]!.routes = acc[i]!; });
@@ -379,6 +198,7 @@ function printResults(title: string, results: Result[], opts: { rss: boolean; db
   const labels = results.map((r) => r.label);
   const rows: string[][] = [['', ...labels]];
   rows.push(['server CPU per login (ms)', ...results.map((r) => f(r.cpuPerLogin))]);
+  rows.push(['  of which main thread / other threads', ...results.map((r) => `${f(r.mainThreadPerLogin)} / ${f(r.cpuPerLogin - r.mainThreadPerLogin)}`)]);
   rows.push(['  per round (ms)', ...results.map((r) => r.roundCpu.map((x) => f(x)).join(' '))]);
   rows.push(['logins per core-second', ...results.map((r) => f(1000 / r.cpuPerLogin, 0))]);
   rows.push([`logins/s (wall, ${CONCURRENCY} in flight)`, ...results.map((r) => f(r.loginsPerSec, 0))]);

@@ -102,3 +102,28 @@ export function localPortsOf(pid: number): Set<number> {
   }
   return ports;
 }
+
+/** utime + stime (ms) of one thread of a process; the main thread's tid is the pid. */
+export function threadCpuMs(pid: number, tid: number = pid): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU ms per thread name (/proc/<pid>/task/<tid>/comm: "node" main, "libuv-worker", "V8 DefaultWorke"…). */
+export function cpuByThreadName(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  let tids: string[] = [];
+  try { tids = readdirSync(`/proc/${pid}/task`); } catch { return out; }
+  for (const tid of tids) {
+    let name = '?';
+    try { name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim(); } catch { continue; }
+    if (Number(tid) === pid) name = `${name} (main thread)`;
+    out.set(name, (out.get(name) ?? 0) + threadCpuMs(pid, Number(tid)));
+  }
+  return out;
+}
