@@ -127,3 +127,18 @@ export function cpuByThreadName(pid: number): Map<string, number> {
   }
   return out;
 }
+
+/**
+ * CPU time (ms, nanosecond resolution) of all live threads of a process, from
+ * /proc/<pid>/task/<tid>/schedstat. Finer than utime+stime (10 ms ticks), so short batches can be
+ * measured; threads that exit between two readings take their time with them.
+ */
+export function preciseCpuMs(pid: number): number {
+  let ns = 0;
+  let tids: string[] = [];
+  try { tids = readdirSync(`/proc/${pid}/task`); } catch { return 0; }
+  for (const tid of tids) {
+    try { ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]); } catch { /* gone */ }
+  }
+  return ns / 1e6;
+}

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { freePort } from '../../test/e2e/harness.js';
 import { HttpClient } from './http-client.js';
 import { CLIENT_ID, CLIENT_SECRET, oursFlow, REDIRECT_URI, referenceFlow, type LoginFlow, type LoginState } from './flows.js';
-import { treeCpuMs } from './proc.js';
+import { preciseCpuMs } from './proc.js';
 
 /** A numeric setting from the environment. */
 export const int = (name: string, dflt: number) => {
@@ -69,7 +69,7 @@ export function ourSpec(dir: string, store: 'embedded' | 'pg+redis'): Spec {
   return {
     label: store === 'embedded' ? 'ansattporten (SQLite + memory)' : 'ansattporten (PostgreSQL + Redis)',
     flow: oursFlow,
-    args: ['--import', 'tsx', '--import', './bench/store-call-counter.ts', 'src/main.ts'],
+    args: ['--import', 'tsx', '--import', './bench/store-call-counter.ts', process.env.BENCH_SERVER_ENTRY || 'src/main.ts'],
     env,
     cleanup: store === 'pg+redis' ? () => dropStoreData(schema, prefix) : undefined,
   };
@@ -184,16 +184,20 @@ export async function runStep(s: Server, stepIndex: number, states: LoginState[]
   }));
 }
 
-/** CPU ms per route: each step runs for a whole batch of logins between two /proc readings. */
+/**
+ * CPU ms per route: each step runs for a whole batch of logins between two readings of the
+ * server's thread run times (schedstat, ns resolution), so every request in the batch is of one
+ * route. Background work (GC, timers) lands on the route during which it happens.
+ */
 export async function cpuPerRoute(s: Server, logins: number, batch: number): Promise<Map<string, number>> {
   const sum = new Map<string, number>();
   for (let done = 0; done < logins; done += batch) {
     const states = Array.from({ length: Math.min(batch, logins - done) }, () => s.flow.newState());
     for (let k = 0; k < s.flow.steps.length; k++) {
-      const before = treeCpuMs(s.pid);
+      const before = preciseCpuMs(s.pid);
       await runStep(s, k, states);
       const name = s.flow.steps[k]!.name;
-      sum.set(name, (sum.get(name) ?? 0) + treeCpuMs(s.pid) - before);
+      sum.set(name, (sum.get(name) ?? 0) + preciseCpuMs(s.pid) - before);
     }
   }
   return new Map([...sum].map(([k, v]) => [k, v / logins]));
