@@ -160,6 +160,7 @@ async function comparePair(specs: Spec[], opts: { rss: boolean; db: boolean }): 
       res.counts = {
         pgQueries: (a.pgQueries - b.pgQueries) / measured, redisRoundTrips: (a.redisRoundTrips - b.redisRoundTrips) / measured,
         redisCommands: (a.redisCommands - b.redisCommands) / measured, sqliteStatements: (a.sqliteStatements - b.sqliteStatements) / measured,
+        byStatement: Object.fromEntries(Object.entries(a.byStatement).map(([k, v]) => [k, (v - (b.byStatement[k] ?? 0)) / measured])),
       };
       if (res.db) res.db = { pgThisServer: res.db.pgThisServer / measured, pgAll: res.db.pgAll / measured, redis: res.db.redis / measured };
     });
@@ -210,7 +211,7 @@ function printResults(title: string, results: Result[], opts: { rss: boolean; db
     rows.push([`RSS after ${RSS_LOGINS} logins, expired (MiB)`, ...results.map((r) => f(r.rssAfter ?? NaN, 1))]);
     rows.push(['  difference', ...results.map((r) => `${r.rssAfter! >= r.rssWarm ? '+' : ''}${f(((r.rssAfter! - r.rssWarm) / r.rssWarm) * 100, 1)} %`)]);
   }
-  const c = (k: keyof StoreCounts) => results.map((r) => f(r.counts?.[k] ?? NaN, 1));
+  const c = (k: Exclude<keyof StoreCounts, 'byStatement'>) => results.map((r) => f(r.counts?.[k] ?? NaN, 1));
   if (opts.db) {
     rows.push(['PostgreSQL queries per login', ...c('pgQueries')]);
     rows.push(['Redis round trips (commands) per login', ...results.map((r) => `${f(r.counts!.redisRoundTrips, 1)} (${f(r.counts!.redisCommands, 1)})`)]);
@@ -226,6 +227,12 @@ function printResults(title: string, results: Result[], opts: { rss: boolean; db
     const [a, b] = results as [Result, Result];
     console.log(`  ratio, logins per core-second: ${f(b.cpuPerLogin / a.cpuPerLogin)}×   p99: ${f(a.p99 / b.p99)}× of the reference's`);
     if (opts.db) console.log(`  ratio incl. database CPU: ${f((b.cpuPerLogin + b.db!.pgAll + b.db!.redis) / (a.cpuPerLogin + a.db!.pgAll + a.db!.redis))}×`);
+  }
+  for (const r of results) {
+    const stmts = Object.entries(r.counts?.byStatement ?? {}).filter(([, v]) => v >= 0.01).sort((x, y) => y[1] - x[1]);
+    if (stmts.length === 0) continue;
+    console.log(`  store calls per login, ${r.label}:`);
+    for (const [k, v] of stmts) console.log(`    ${f(v).padStart(5)}  ${k}`);
   }
   for (const r of results) {
     if (r.routes.size === 0) continue;

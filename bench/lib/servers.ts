@@ -145,7 +145,11 @@ export async function stopServer(s: Server): Promise<void> {
   rmSync(s.countsFile, { force: true });
 }
 
-export interface StoreCounts { pgQueries: number; redisRoundTrips: number; redisCommands: number; sqliteStatements: number }
+export interface StoreCounts {
+  pgQueries: number; redisRoundTrips: number; redisCommands: number; sqliteStatements: number;
+  /** Calls per statement (SQL text) or Redis command / batch. */
+  byStatement: Record<string, number>;
+}
 
 export async function storeCounts(s: Server): Promise<StoreCounts> {
   rmSync(s.countsFile, { force: true });
