@@ -53,6 +53,8 @@ export interface Summary {
   busyMs: number;
   idleMs: number;
   categories: Map<string, number>;
+  /** Self time of the functions whose samples went to each category. */
+  byCategoryFunction: Map<string, Map<string, number>>;
   selfByFunction: Map<string, number>;
   totalByFunction: Map<string, number>;
   selfByFile: Map<string, number>;
@@ -97,7 +99,7 @@ export function summarise(p: CpuProfile, opts: { fromUs?: number; toUs?: number 
 
   const s: Summary = {
     windowMs: Number.isFinite(windowStart) ? (windowEnd - windowStart) / 1000 : 0, busyMs: 0, idleMs: 0,
-    categories: new Map(), selfByFunction: new Map(), totalByFunction: new Map(), selfByFile: new Map(), totalByFile: new Map(),
+    categories: new Map(), byCategoryFunction: new Map(), selfByFunction: new Map(), totalByFunction: new Map(), selfByFile: new Map(), totalByFile: new Map(),
   };
   const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
 
@@ -111,6 +113,8 @@ export function summarise(p: CpuProfile, opts: { fromUs?: number; toUs?: number 
     add(s.selfByFile, n.callFrame.url ? file(n) : `(${name.replace(/[()]/g, '') || 'native'})`, ms);
     const cat = name === '(garbage collector)' ? GC : name === '(program)' ? PROGRAM : catOf(id) ?? 'other';
     add(s.categories, cat, ms);
+    if (!s.byCategoryFunction.has(cat)) s.byCategoryFunction.set(cat, new Map());
+    add(s.byCategoryFunction.get(cat)!, fnKey(n), ms);
     // Total time: every distinct function and file on the stack, once.
     const fns = new Set<string>();
     const files = new Set<string>();
@@ -147,6 +151,11 @@ export function printSummary(s: Summary, opts: { logins?: number; top?: number; 
     console.log(`\n${title} (top ${top}, ${unit}):`);
     for (const [k, v] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${fmt(v)}  ${pctOf(v)}  ${k}`);
   };
+  console.log(`\nTop functions (self time) within each category (${unit}):`);
+  for (const [cat] of [...s.categories].sort((a, b) => b[1] - a[1])) {
+    console.log(`  ${cat}:`);
+    for (const [k, v] of [...s.byCategoryFunction.get(cat)!].sort((a, b) => b[1] - a[1]).slice(0, 6)) console.log(`    ${fmt(v)}  ${k}`);
+  }
   list('Self time by function', s.selfByFunction);
   list('Total time by function', s.totalByFunction);
   list('Self time by file', s.selfByFile);

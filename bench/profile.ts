@@ -50,8 +50,14 @@ try {
   await stopServer(server); // SIGTERM → the server exits → node writes the profile
   await server.cleanup();
 }
-const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+// One file per isolate: CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile; thread 0 is the main thread.
+const files = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile'));
+const file = files.find((f) => f.split('.').at(-3) === '0') ?? files[0];
 if (!file) throw new Error(`no .cpuprofile in ${profDir}`);
+for (const other of files.filter((f) => f !== file)) {
+  const s = summarise(JSON.parse(readFileSync(join(profDir, other), 'utf8')) as CpuProfile, { fromUs, toUs });
+  console.log(`worker-thread profile ${other}: busy ${s.busyMs.toFixed(0)} ms sampled in the window (not summarised below)`);
+}
 console.log(`ansattporten (${store}) under --cpu-prof (interval ${INTERVAL_US} µs): warm-up ${WARMUP}, profiled ${LOGINS} logins`);
 console.log(`CPU per login from /proc (profiler overhead included): process ${cpu.toFixed(2)} ms, main thread ${mainCpu.toFixed(2)} ms, other threads (libuv pool: WebCrypto; GC helpers) ${(cpu - mainCpu).toFixed(2)} ms`);
 console.log(`CPU per login by thread: ${[...threads].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(2)} ms`).join(', ')}`);
