@@ -7,7 +7,7 @@
  *   npm run bench:profile
  *   BENCH_WARMUP=500 BENCH_LOGINS=1000 npm run bench:profile
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { printSummary, summarise, type CpuProfile } from './profile-summary.js';
@@ -49,17 +49,21 @@ try {
 } finally {
   await stopServer(server); // SIGTERM → the server exits → node writes the profile
   await server.cleanup();
+  rmSync(join(dir, 'data'), { recursive: true, force: true }); // the profile stays
 }
 // One file per isolate: CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile; thread 0 is the main thread.
 const files = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile'));
 const file = files.find((f) => f.split('.').at(-3) === '0') ?? files[0];
 if (!file) throw new Error(`no .cpuprofile in ${profDir}`);
-for (const other of files.filter((f) => f !== file)) {
-  const s = summarise(JSON.parse(readFileSync(join(profDir, other), 'utf8')) as CpuProfile, { fromUs, toUs });
-  console.log(`worker-thread profile ${other}: busy ${s.busyMs.toFixed(0)} ms sampled in the window (not summarised below)`);
-}
+
 console.log(`ansattporten (${store}) under --cpu-prof (interval ${INTERVAL_US} µs): warm-up ${WARMUP}, profiled ${LOGINS} logins`);
 console.log(`CPU per login from /proc (profiler overhead included): process ${cpu.toFixed(2)} ms, main thread ${mainCpu.toFixed(2)} ms, other threads (libuv pool: WebCrypto; GC helpers) ${(cpu - mainCpu).toFixed(2)} ms`);
 console.log(`CPU per login by thread: ${[...threads].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(2)} ms`).join(', ')}`);
-console.log(`profile: ${join(profDir, file)}\n`);
+console.log(`profile: ${join(profDir, file)}`);
+for (const other of files.filter((f) => f !== file)) {
+  // Other isolates: Node 20 runs tsx's module loader hooks on their own thread, for instance.
+  const s = summarise(JSON.parse(readFileSync(join(profDir, other), 'utf8')) as CpuProfile, { fromUs, toUs });
+  console.log(`worker-thread profile ${other}: busy ${s.busyMs.toFixed(0)} ms sampled in the window (not summarised below)`);
+}
+console.log('');
 printSummary(summarise(JSON.parse(readFileSync(join(profDir, file), 'utf8')) as CpuProfile, { fromUs, toUs }), { logins: LOGINS, mainThreadCpuMsPerLogin: mainCpu });
