@@ -57,7 +57,7 @@ export function redisAdapterFactory(client: Client, prefix: string): new (name: 
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (consumable.has(this.name)) {
         const data = await client.hGetAll(this.key(id));
-        if (!data || !data.payload) return undefined;
+        if (!data?.payload) return undefined;
         const { payload, consumed } = data;
         return { ...(JSON.parse(payload) as AdapterPayload), ...(consumed ? { consumed: Number(consumed) } : {}) };
       }

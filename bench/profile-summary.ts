@@ -32,7 +32,7 @@ export const CATEGORIES: Array<[string, RegExp]> = [
 const GC = 'garbage collection';
 const PROGRAM = 'native, unattributed ((program))';
 
-const root = pathToFileURL(resolve(import.meta.dirname, '..')).href + '/';
+const root = `${pathToFileURL(resolve(import.meta.dirname, '..')).href}/`;
 
 /** A short, stable location: path relative to the repository (node_modules kept), or node:… */
 export function shortUrl(url: string): string {

@@ -42,7 +42,7 @@ try {
   const { createClient } = require('redis') as { createClient: () => object };
   // The method lives on a class deep in @redis/client; find it along the prototype chain.
   let proto = Object.getPrototypeOf(createClient()) as Record<string, unknown> | null;
-  while (proto && !Object.prototype.hasOwnProperty.call(proto, 'sendCommand')) proto = Object.getPrototypeOf(proto) as Record<string, unknown> | null;
+  while (proto && !Object.hasOwn(proto, 'sendCommand')) proto = Object.getPrototypeOf(proto) as Record<string, unknown> | null;
   if (proto) {
     wrap(proto, 'sendCommand', (_self, args) => { counts.redisRoundTrips++; counts.redisCommands++; tally(`redis: ${redisName(args[0])}`); });
     const batch = (kind: string) => (_self: unknown, args: unknown[]) => {

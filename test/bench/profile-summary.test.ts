@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { summarise, shortUrl, type CpuProfile } from '../../bench/profile-summary.js';
 import { CookieJar, pathOf } from '../../bench/lib/http-client.js';
 
-const repo = pathToFileURL(resolve(import.meta.dirname, '../..')).href + '/';
+const repo = `${pathToFileURL(resolve(import.meta.dirname, '../..')).href}/`;
 const frame = (id: number, functionName: string, url: string, children: number[] = []) => ({
   id, callFrame: { functionName, url, lineNumber: 4, columnNumber: 0 }, children,
 });
