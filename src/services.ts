@@ -20,7 +20,7 @@ import { CompositeAuthorisationSource } from './representation/composite-source.
 import { FixtureAuthorisationSource } from './representation/fixture-source.js';
 import { SessionService } from './session/session-service.js';
 import { TestWorld } from './testworld/test-data.js';
-import type { Stores } from './store/ports.js';
+import type { ShortLivedKind, Stores } from './store/ports.js';
 import { createStores } from './store/create-stores.js';
 import { SigningKeys } from './tokens/signing-keys.js';
 import { KeyRotation, rotationPolicyFrom } from './tokens/key-rotation.js';
@@ -158,7 +158,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
 function requestLimits(config: Config, stores: Stores): RequestLimits {
   const r = config.rate_limits;
   const flowWindow = config.lifetimes.login_flow_seconds;
-  const limit = (ns: string, max: number, windowSeconds: number): FixedWindowLimit => ({ store: stores.ephemeral, ns, max, windowSeconds });
+  const limit = (ns: ShortLivedKind, max: number, windowSeconds: number): FixedWindowLimit => ({ store: stores.ephemeral, ns, max, windowSeconds });
   return {
     authorizationRequests: limit('rl-authorize', r.authorization_requests_per_minute, 60),
     flowsPerBrowser: limit('rl-flows-browser', r.login_flows_per_browser, flowWindow),

@@ -10,9 +10,8 @@ import { randomId, safeEqual, sha256b64url } from '../core/random.js';
 import { readCookie } from '../http/cookies.js';
 import type { EphemeralStore } from '../store/ports.js';
 import type { AdminPrincipal } from './admin-auth.js';
+import { shortLived, type ShortLived } from '../store/short-lived.js';
 
-const NS = 'admin-session';
-const LOGIN_NS = 'admin-login';
 const LOGIN_TTL_S = 30 * 60;
 
 export interface AdminSession {
@@ -29,11 +28,16 @@ export class AdminSessions {
   readonly cookieName: string;
   readonly loginCookieName: string;
 
+  private readonly sessions: ShortLived<AdminSession>;
+  private readonly logins: ShortLived<{ csrf: string }>;
+
   constructor(
-    private readonly store: EphemeralStore,
+    store: EphemeralStore,
     private readonly clock: Clock,
     private readonly opts: { ttlMinutes: number; secure: boolean; currentFingerprint: () => string | undefined },
   ) {
+    this.sessions = shortLived<AdminSession>(store, 'admin-session');
+    this.logins = shortLived<{ csrf: string }>(store, 'admin-login');
     const prefix = opts.secure ? '__Host-' : '';
     this.cookieName = `${prefix}ansattporten_admin`;
     this.loginCookieName = `${prefix}ansattporten_admin_login`;
@@ -54,13 +58,13 @@ export class AdminSessions {
   async beginLogin(req: FastifyRequest, reply: FastifyReply, admit: () => Promise<boolean> = async () => true): Promise<string | undefined> {
     let id = readCookie(req, this.loginCookieName);
     if (id) {
-      const existing = await this.store.get<{ csrf: string }>(LOGIN_NS, sha256b64url(id));
+      const existing = await this.logins.get(sha256b64url(id));
       if (existing) return existing.csrf;
     }
     if (!(await admit())) return undefined;
     id = randomId();
     const csrf = randomId();
-    await this.store.put(LOGIN_NS, sha256b64url(id), { csrf }, LOGIN_TTL_S);
+    await this.logins.put(sha256b64url(id), { csrf }, LOGIN_TTL_S);
     this.cookie(reply, this.loginCookieName, id, LOGIN_TTL_S);
     return csrf;
   }
@@ -69,19 +73,19 @@ export class AdminSessions {
   async checkLoginCsrf(req: FastifyRequest, csrf: string | undefined): Promise<boolean> {
     const id = readCookie(req, this.loginCookieName);
     if (!id || !csrf) return false;
-    const rec = await this.store.get<{ csrf: string }>(LOGIN_NS, sha256b64url(id));
+    const rec = await this.logins.get(sha256b64url(id));
     return !!rec && safeEqual(rec.csrf, csrf);
   }
 
   async create(req: FastifyRequest, reply: FastifyReply, principal: AdminPrincipal, tokenFingerprint?: string): Promise<void> {
     const loginId = readCookie(req, this.loginCookieName);
-    if (loginId) await this.store.delete(LOGIN_NS, sha256b64url(loginId));
+    if (loginId) await this.logins.delete(sha256b64url(loginId));
     const now = this.clock.now();
     const expiresAt = Math.min(now + this.opts.ttlMinutes * 60_000, principal.expiresAt ?? Number.MAX_SAFE_INTEGER);
     const id = randomId();
     const session: AdminSession = { principal, csrf: randomId(), expiresAt, ...(tokenFingerprint ? { tokenFingerprint } : {}) };
     const ttlS = Math.max(1, Math.ceil((expiresAt - now) / 1000));
-    await this.store.put(NS, sha256b64url(id), session, ttlS);
+    await this.sessions.put(sha256b64url(id), session, ttlS);
     this.cookie(reply, this.loginCookieName, '', 0);
     this.cookie(reply, this.cookieName, id, ttlS);
   }
@@ -89,7 +93,7 @@ export class AdminSessions {
   async get(req: FastifyRequest): Promise<AdminSession | undefined> {
     const id = readCookie(req, this.cookieName);
     if (!id) return undefined;
-    const s = await this.store.get<AdminSession>(NS, sha256b64url(id));
+    const s = await this.sessions.get(sha256b64url(id));
     if (!s || s.expiresAt <= this.clock.now()) return undefined;
     if (s.principal.kind === 'static') {
       const current = this.opts.currentFingerprint();
@@ -100,7 +104,7 @@ export class AdminSessions {
 
   async destroy(req: FastifyRequest, reply: FastifyReply): Promise<void> {
     const id = readCookie(req, this.cookieName);
-    if (id) await this.store.delete(NS, sha256b64url(id));
+    if (id) await this.sessions.delete(sha256b64url(id));
     this.cookie(reply, this.cookieName, '', 0);
   }
 }

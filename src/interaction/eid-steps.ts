@@ -9,9 +9,10 @@ import type { InteractionDeps, StepLogger } from './interaction-deps.js';
 import { localeFor } from './locale.js';
 import { respondError, withCookies, type Step, type StepCookies } from './outcome.js';
 import { targetOf } from './response-target.js';
+import { shortLived } from '../store/short-lived.js';
 
 /** Upstream answers find their flow by the value the upstream echoes (its `state`). */
-const CORRELATION_NS = 'upstream-state';
+const correlations = (d: InteractionDeps) => shortLived<string>(d.ephemeral, 'upstream-state');
 
 export function findEid(d: InteractionDeps, id: string | undefined): Eid | undefined {
   return id === undefined ? undefined : d.eids.find((e) => e.id === id);
@@ -37,7 +38,7 @@ export async function startEid(d: InteractionDeps, flow: LoginFlow, eid: Eid, co
     case 'redirect':
       flow.upstream = { eid: eid.id, correlation: start.correlation, pending: start.pending };
       await d.flows.save(flow);
-      await d.ephemeral.put(CORRELATION_NS, start.correlation, flow.id, d.lifetimes.flowSeconds);
+      await correlations(d).put(start.correlation, flow.id, d.lifetimes.flowSeconds);
       return { kind: 'redirect', url: start.url, status: 303 };
     case 'failed':
       await d.flows.finish(flow.id);
@@ -76,7 +77,7 @@ export async function answerEidCallback(
   if (!eid) return page('unknown eID');
   if (params.repeated().length > 0) return page('repeated parameters in the eID response');
   const state = params.get('state');
-  const flowId = state && state.length <= 64 ? await d.ephemeral.take<string>(CORRELATION_NS, state) : undefined;
+  const flowId = state && state.length <= 64 ? await correlations(d).take(state) : undefined;
   if (!flowId) return page('flow_expired');
   const flow = await d.flows.load(flowId, cookies.browser);
   if (!flow.upstream || flow.upstream.eid !== eid.id || flow.upstream.correlation !== state) return page('flow_expired');

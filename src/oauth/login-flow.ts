@@ -1,6 +1,7 @@
 import { randomId, safeEqual, sha256b64url } from '../core/random.js';
 import { OAuthError } from '../core/oauth-error.js';
 import type { EphemeralStore } from '../store/ports.js';
+import { shortLived, type ShortLived } from '../store/short-lived.js';
 import type { Party } from '../representation/authorisation-source.js';
 import type { ClientContext } from '../session/browser-session.js';
 import type { AuthorizationRequest } from './authorize/authorization-request.js';
@@ -25,10 +26,13 @@ export interface LoginFlow {
   parties?: Party[];
 }
 
-const NS = 'flow';
 
 export class LoginFlows {
-  constructor(private readonly store: EphemeralStore, private readonly ttlSeconds: number) {}
+  private readonly records: ShortLived<LoginFlow>;
+
+  constructor(store: EphemeralStore, private readonly ttlSeconds: number) {
+    this.records = shortLived<LoginFlow>(store, 'flow');
+  }
 
   async create(request: AuthorizationRequest, browserCookie: string, extra: Partial<LoginFlow> = {}): Promise<LoginFlow> {
     const flow: LoginFlow = { id: randomId(18), csrf: randomId(24), browser: sha256b64url(browserCookie), request, ...extra };
@@ -37,7 +41,7 @@ export class LoginFlows {
   }
 
   async save(flow: LoginFlow): Promise<void> {
-    await this.store.put(NS, flow.id, flow, this.ttlSeconds);
+    await this.records.put(flow.id, flow, this.ttlSeconds);
   }
 
   /**
@@ -47,7 +51,7 @@ export class LoginFlows {
    */
   async load(flowId: string | undefined, browserCookie: string | undefined, csrf?: string | null): Promise<LoginFlow> {
     if (!flowId || !/^[A-Za-z0-9_-]{1,64}$/.test(flowId)) throw new OAuthError('invalid_request', 'flow_missing', 'page');
-    const flow = await this.store.get<LoginFlow>(NS, flowId);
+    const flow = await this.records.get(flowId);
     if (!flow) throw new OAuthError('invalid_request', 'flow_expired', 'page');
     if (!browserCookie || !safeEqual(sha256b64url(browserCookie), flow.browser)) throw new OAuthError('invalid_request', 'flow_other_browser', 'page', 403);
     if (csrf !== undefined && (csrf === null || !safeEqual(csrf, flow.csrf))) throw new OAuthError('invalid_request', 'csrf', 'page', 403);
@@ -56,6 +60,6 @@ export class LoginFlows {
 
   /** Ends the flow; of two concurrent posts only one proceeds. */
   async finish(flowId: string): Promise<boolean> {
-    return (await this.store.take<LoginFlow>(NS, flowId)) !== undefined;
+    return (await this.records.take(flowId)) !== undefined;
   }
 }

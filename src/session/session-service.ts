@@ -2,8 +2,8 @@ import type { Clock } from '../core/clock.js';
 import { randomId, sha256b64url } from '../core/random.js';
 import type { EphemeralStore } from '../store/ports.js';
 import { isSessionAlive, sessionTtlMs, type BrowserSession, type ClientContext, type SessionTimers } from './browser-session.js';
+import { shortLived, type ShortLived } from '../store/short-lived.js';
 
-const NS = 'session';
 
 export interface LoadedSession {
   /** The store key: a hash of the cookie value, so the store never holds a usable cookie. */
@@ -13,7 +13,11 @@ export interface LoadedSession {
 
 /** Browser sessions in the ephemeral store, keyed by the hash of the cookie value. */
 export class SessionService {
-  constructor(private readonly store: EphemeralStore, private readonly clock: Clock, readonly timers: SessionTimers) {}
+  private readonly records: ShortLived<BrowserSession>;
+
+  constructor(store: EphemeralStore, private readonly clock: Clock, readonly timers: SessionTimers) {
+    this.records = shortLived<BrowserSession>(store, 'session');
+  }
 
   static keyFor(cookieValue: string): string {
     return sha256b64url(cookieValue);
@@ -23,10 +27,10 @@ export class SessionService {
   async load(cookieValue: string | undefined): Promise<LoadedSession | undefined> {
     if (!cookieValue || cookieValue.length > 100) return undefined;
     const key = SessionService.keyFor(cookieValue);
-    const session = await this.store.get<BrowserSession>(NS, key);
+    const session = await this.records.get(key);
     if (!session) return undefined;
     if (!isSessionAlive(session, this.clock.now(), this.timers)) {
-      await this.store.delete(NS, key);
+      await this.records.delete(key);
       return undefined;
     }
     return { key, session };
@@ -41,10 +45,10 @@ export class SessionService {
   async save(loaded: LoadedSession): Promise<void> {
     const ttl = sessionTtlMs(loaded.session, this.clock.now(), this.timers);
     if (ttl <= 0) {
-      await this.store.delete(NS, loaded.key);
+      await this.records.delete(loaded.key);
       return;
     }
-    await this.store.put(NS, loaded.key, loaded.session, Math.ceil(ttl / 1000));
+    await this.records.put(loaded.key, loaded.session, Math.ceil(ttl / 1000));
   }
 
   /**
@@ -80,7 +84,7 @@ export class SessionService {
   async authenticate(existing: LoadedSession | undefined, clientId: string, ctx: ClientContext): Promise<{ loaded: LoadedSession; cookieValue: string; ended?: BrowserSession }> {
     const now = this.clock.now();
     if (existing && isSessionAlive(existing.session, now, this.timers)) {
-      await this.store.delete(NS, existing.key);
+      await this.records.delete(existing.key);
       const samePerson = Object.values(existing.session.contexts).every((c) => !differentPersons(c, ctx));
       if (samePerson) {
         const cookieValue = randomId(32);
@@ -96,7 +100,7 @@ export class SessionService {
   }
 
   async destroy(key: string): Promise<void> {
-    await this.store.delete(NS, key);
+    await this.records.delete(key);
   }
 }
 

@@ -2,25 +2,36 @@ import type { StoredClient } from '../clients/client-types.js';
 import type { EmployerRule } from '../fixtures/fixture-types.js';
 
 /**
+ * Every kind of short-lived record, one namespace each. Code reaches a kind through a typed
+ * handle (src/store/short-lived.ts), so a misspelt kind or a wrong record type is a compile error.
+ */
+export type ShortLivedKind =
+  | 'session' | 'flow' | 'upstream-state' | 'par' | 'code' | 'code-used' | 'upstream-logout' | 'logout-confirm'
+  | 'jti' | 'dpop-jti' | 'admin-session' | 'admin-login' | 'demo' | 'lock'
+  | 'rl-client-auth' | 'rl-authorize' | 'rl-flows-browser' | 'rl-flows-address' | 'rl-flows-total'
+  | 'rl-admin-login-address' | 'rl-admin-login-total';
+
+/**
  * Short-lived state with native expiry: browser sessions, authorization requests in progress,
- * PAR request URIs, codes, replay caches. Values are JSON-serialisable.
+ * PAR request URIs, codes, replay caches. Values are JSON-serialisable and come back untyped:
+ * the typed handles of src/store/short-lived.ts are the way in.
  * Every operation that decides "first one wins" is atomic.
  */
 export interface EphemeralStore {
-  put(ns: string, key: string, value: unknown, ttlSeconds: number): Promise<void>;
-  get<T>(ns: string, key: string): Promise<T | undefined>;
+  put(ns: ShortLivedKind, key: string, value: unknown, ttlSeconds: number): Promise<void>;
+  get(ns: ShortLivedKind, key: string): Promise<unknown>;
   /** Atomically read and delete: of two concurrent callers, at most one gets the value. */
-  take<T>(ns: string, key: string): Promise<T | undefined>;
+  take(ns: ShortLivedKind, key: string): Promise<unknown>;
   /** Store only if absent (or expired). True when this call stored it. */
-  add(ns: string, key: string, value: unknown, ttlSeconds: number): Promise<boolean>;
-  delete(ns: string, key: string): Promise<void>;
+  add(ns: ShortLivedKind, key: string, value: unknown, ttlSeconds: number): Promise<boolean>;
+  delete(ns: ShortLivedKind, key: string): Promise<void>;
   /**
    * Atomically adds one to a counter and returns the new value; the counter starts at 1 with the
    * given lifetime, which later increments do not extend (a fixed window, for rate limits).
    */
-  increment(ns: string, key: string, ttlSeconds: number): Promise<number>;
+  increment(ns: ShortLivedKind, key: string, ttlSeconds: number): Promise<number>;
   /** Live entries of one namespace (the active-sessions gauge); may be approximate. */
-  count(ns: string): Promise<number>;
+  count(ns: ShortLivedKind): Promise<number>;
 }
 
 export interface SigningKeyRecord {

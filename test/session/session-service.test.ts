@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import type { BrowserSession, ClientContext } from '../../src/session/browser-session.js';
 import { SessionService, differentPersons, type LoadedSession } from '../../src/session/session-service.js';
+import { shortLived } from '../../src/store/short-lived.js';
 import { createSqliteStores } from '../../src/store/sqlite/sqlite-store.js';
 
 const MIN = 60_000;
@@ -131,7 +132,7 @@ describe('SessionService.addContext', () => {
     const { cookieValue, loaded } = await login();
     expect(loaded.key).not.toBe(cookieValue);
     expect(await stores.ephemeral.get('session', cookieValue!)).toBeUndefined();
-    expect(await stores.ephemeral.get<BrowserSession>('session', loaded.key)).toBeDefined();
+    expect(await shortLived<BrowserSession>(stores.ephemeral, 'session').get(loaded.key)).toBeDefined();
   });
 });
 

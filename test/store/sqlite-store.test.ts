@@ -8,6 +8,7 @@ import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/sqlite-migrations.js';
 import { migrateSqliteFile, sqlitePath } from '../../src/store/sqlite/sqlite-database.js';
 import { createSqliteStores } from '../../src/store/sqlite/sqlite-store.js';
 import { CLIENT_DEFAULTS, type StoredClient } from '../../src/clients/client-types.js';
+import { loose } from './loose-ephemeral.js';
 
 const T0 = Date.UTC(2025, 5, 1, 8);
 
@@ -33,7 +34,7 @@ function grant(over: Partial<Grant> = {}): Grant {
 
 describe('ephemeral store: put/get and TTL', () => {
   it('returns the stored JSON value until the TTL ends', async () => {
-    const e = stores.ephemeral;
+    const e = loose(stores.ephemeral);
     await e.put('ns', 'k', { a: 1, b: ['x'] }, 10);
     expect(await e.get('ns', 'k')).toEqual({ a: 1, b: ['x'] });
     clock.advance(9_999);
@@ -43,11 +44,11 @@ describe('ephemeral store: put/get and TTL', () => {
   });
 
   it('returns undefined for unknown keys', async () => {
-    expect(await stores.ephemeral.get('ns', 'nope')).toBeUndefined();
+    expect(await loose(stores.ephemeral).get('ns', 'nope')).toBeUndefined();
   });
 
   it('keeps namespaces apart', async () => {
-    const e = stores.ephemeral;
+    const e = loose(stores.ephemeral);
     await e.put('a', 'k', 'in a', 60);
     await e.put('b', 'k', 'in b', 60);
     expect(await e.get('a', 'k')).toBe('in a');
@@ -58,7 +59,7 @@ describe('ephemeral store: put/get and TTL', () => {
   });
 
   it('put replaces the value and the TTL', async () => {
-    const e = stores.ephemeral;
+    const e = loose(stores.ephemeral);
     await e.put('ns', 'k', 1, 10);
     clock.advance(5_000);
     await e.put('ns', 'k', 2, 10);
@@ -69,7 +70,7 @@ describe('ephemeral store: put/get and TTL', () => {
   });
 
   it('stores falsy values faithfully', async () => {
-    const e = stores.ephemeral;
+    const e = loose(stores.ephemeral);
     for (const [k, v] of [['zero', 0], ['f', false], ['empty', ''], ['null', null]] as const) {
       await e.put('ns', k, v, 10);
       expect(await e.get('ns', k)).toBe(v);
@@ -77,13 +78,13 @@ describe('ephemeral store: put/get and TTL', () => {
   });
 
   it('delete of an unknown key is harmless', async () => {
-    await expect(stores.ephemeral.delete('ns', 'nope')).resolves.toBeUndefined();
+    await expect(loose(stores.ephemeral).delete('ns', 'nope')).resolves.toBeUndefined();
   });
 });
 
 describe('ephemeral store: take', () => {
   it('returns the value once and only once', async () => {
-    const e = stores.ephemeral;
+    const e = loose(stores.ephemeral);
     await e.put('code', 'c1', { client: 'a' }, 60);
     expect(await e.take('code', 'c1')).toEqual({ client: 'a' });
     expect(await e.take('code', 'c1')).toBeUndefined();
@@ -91,14 +92,14 @@ describe('ephemeral store: take', () => {
   });
 
   it('of two concurrent takes, exactly one gets the value', async () => {
-    const e = stores.ephemeral;
+    const e = loose(stores.ephemeral);
     await e.put('code', 'c2', 'v', 60);
     const results = await Promise.all([e.take('code', 'c2'), e.take('code', 'c2'), e.take('code', 'c2')]);
     expect(results.filter((r) => r === 'v')).toHaveLength(1);
   });
 
   it('does not return an expired value', async () => {
-    const e = stores.ephemeral;
+    const e = loose(stores.ephemeral);
     await e.put('code', 'c3', 'v', 60);
     clock.advance(60_000);
     expect(await e.take('code', 'c3')).toBeUndefined();
@@ -111,7 +112,7 @@ describe('ephemeral store: take', () => {
 
 describe('ephemeral store: add', () => {
   it('is true only the first time', async () => {
-    const e = stores.ephemeral;
+    const e = loose(stores.ephemeral);
     expect(await e.add('jti', 'x', 1, 60)).toBe(true);
     expect(await e.add('jti', 'x', 2, 60)).toBe(false);
     expect(await e.add('jti', 'x', 3, 600)).toBe(false);
@@ -119,7 +120,7 @@ describe('ephemeral store: add', () => {
   });
 
   it('is true again once the first entry has expired', async () => {
-    const e = stores.ephemeral;
+    const e = loose(stores.ephemeral);
     expect(await e.add('jti', 'y', 'first', 60)).toBe(true);
     clock.advance(59_999);
     expect(await e.add('jti', 'y', 'second', 60)).toBe(false);
@@ -130,20 +131,20 @@ describe('ephemeral store: add', () => {
   });
 
   it('keys and namespaces are independent', async () => {
-    const e = stores.ephemeral;
+    const e = loose(stores.ephemeral);
     expect(await e.add('jti', 'a', 1, 60)).toBe(true);
     expect(await e.add('jti', 'b', 1, 60)).toBe(true);
     expect(await e.add('other', 'a', 1, 60)).toBe(true);
   });
 
   it('is false when the key was put (not added) and still valid', async () => {
-    const e = stores.ephemeral;
+    const e = loose(stores.ephemeral);
     await e.put('jti', 'p', 1, 60);
     expect(await e.add('jti', 'p', 2, 60)).toBe(false);
   });
 
   it('is true again after a delete', async () => {
-    const e = stores.ephemeral;
+    const e = loose(stores.ephemeral);
     await e.add('jti', 'd', 1, 60);
     await e.delete('jti', 'd');
     expect(await e.add('jti', 'd', 2, 60)).toBe(true);
@@ -295,7 +296,7 @@ describe('migrations', () => {
       const s1 = createSqliteStores(file, c1);
       await s1.keys.getOrCreateSecret('salt', () => 'persisted');
       await s1.grants.createGrant(grant());
-      await s1.ephemeral.put('ns', 'k', 'v', 600);
+      await loose(s1.ephemeral).put('ns', 'k', 'v', 600);
       await s1.close();
 
       const s2 = createSqliteStores(file, c1);
@@ -304,7 +305,7 @@ describe('migrations', () => {
         expect(versions.map((v) => v.version)).toEqual(SQLITE_MIGRATIONS.map((_, i) => i + 1));
         expect(await s2.keys.getOrCreateSecret('salt', () => 'new')).toBe('persisted');
         expect((await s2.grants.getGrant('g1'))?.sub).toBe('sub-1');
-        expect(await s2.ephemeral.get('ns', 'k')).toBe('v');
+        expect(await loose(s2.ephemeral).get('ns', 'k')).toBe('v');
         await s2.ping();
       } finally {
         await s2.close();

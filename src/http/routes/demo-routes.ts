@@ -8,6 +8,7 @@ import { pickLocale } from '../../ui/i18n.js';
 import { renderDemoResultPage, renderDemoStartPage, renderErrorPage } from '../../ui/index.js';
 import { readCookie, setCookie } from '../cookies.js';
 import { sendHtml } from '../respond.js';
+import { shortLived } from '../../store/short-lived.js';
 
 const EXAMPLES: Record<string, string> = {
   resource: JSON.stringify([{ type: 'ansattporten:altinn:resource', resource: 'urn:altinn:resource:eksempel-tjeneste', actions: 'read' }]),
@@ -45,7 +46,7 @@ export function demoRoutes(app: FastifyInstance, s: Services): void {
   app.get('/demo/login', async (req, reply) => {
     const q = new URL(req.url, 'http://x').searchParams;
     const st: DemoState = { state: randomId(16), nonce: randomId(16), verifier: randomId(32) };
-    await s.stores.ephemeral.put('demo', st.state, st, 1800);
+    await shortLived<DemoState>(s.stores.ephemeral, 'demo').put(st.state, st, 1800);
     setCookie(reply, { secure: s.config.secureCookies }, cookie, st.state);
     const params: Record<string, string> = {
       client_id: DEMO_CLIENT_ID, response_type: 'code', redirect_uri: redirectUri,
@@ -76,7 +77,7 @@ export function demoRoutes(app: FastifyInstance, s: Services): void {
     if (p.get('iss') !== issuer) return fail('The response has no or a wrong iss parameter (RFC 9207).');
     const stateParam = p.get('state');
     if (!stateParam || stateParam !== readCookie(req, cookie)) return fail('The state does not match this browser.');
-    const st = await s.stores.ephemeral.take<DemoState>('demo', stateParam);
+    const st = await shortLived<DemoState>(s.stores.ephemeral, 'demo').take(stateParam);
     if (!st) return fail('Unknown or used state.');
     if (p.get('error')) return fail(p.get('error_description') ?? '', p.get('error'));
     const res = await app.inject({

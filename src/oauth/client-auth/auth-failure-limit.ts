@@ -1,7 +1,7 @@
 import { OAuthError } from '../../core/oauth-error.js';
 import type { EphemeralStore } from '../../store/ports.js';
+import { shortLivedCounter } from '../../store/short-lived.js';
 
-const NS = 'rl-client-auth';
 
 export interface FailureLimit {
   store: EphemeralStore;
@@ -16,14 +16,14 @@ export interface FailureLimit {
  * per address, so an attacker elsewhere cannot lock a client out.
  */
 export async function checkNotLimited(limit: FailureLimit, clientId: string, address: string): Promise<void> {
-  const n = await limit.store.get<number>(NS, key(clientId, address));
+  const n = await shortLivedCounter(limit.store, 'rl-client-auth').get(key(clientId, address));
   if (typeof n === 'number' && n >= limit.maxFailures) {
     throw new OAuthError('invalid_client', 'too many failed client authentications; try again later', 'json', 429, { 'Retry-After': String(limit.windowSeconds) });
   }
 }
 
 export async function recordFailure(limit: FailureLimit, clientId: string, address: string): Promise<void> {
-  await limit.store.increment(NS, key(clientId, address), limit.windowSeconds);
+  await shortLivedCounter(limit.store, 'rl-client-auth').increment(key(clientId, address), limit.windowSeconds);
 }
 
 const key = (clientId: string, address: string) => `${clientId.slice(0, 200)}\n${address}`;

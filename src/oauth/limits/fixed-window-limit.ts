@@ -1,10 +1,10 @@
-import type { EphemeralStore } from '../../store/ports.js';
+import type { EphemeralStore, ShortLivedKind } from '../../store/ports.js';
 
 /** A limit of `max` events per key in a fixed window, counted atomically in the short-lived store. */
 export interface FixedWindowLimit {
   store: EphemeralStore;
   /** The counter's namespace, e.g. `rl-authorize`. */
-  ns: string;
+  ns: ShortLivedKind;
   max: number;
   windowSeconds: number;
 }

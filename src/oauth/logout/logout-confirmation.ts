@@ -1,8 +1,10 @@
 import { randomId, safeEqual } from '../../core/random.js';
 import type { EphemeralStore } from '../../store/ports.js';
+import { shortLived } from '../../store/short-lived.js';
 
 /** Namespace of end-session requests waiting for the user's answer in the short-lived store. */
 export const LOGOUT_CONFIRM_NS = 'logout-confirm';
+const pending = (store: EphemeralStore) => shortLived<PendingLogout>(store, LOGOUT_CONFIRM_NS);
 /** How long the confirmation page stays valid. */
 export const LOGOUT_CONFIRM_TTL_S = 600;
 
@@ -27,7 +29,7 @@ export async function createPendingLogout(
 ): Promise<{ id: string; csrf: string }> {
   const id = randomId(24);
   const csrf = randomId(24);
-  await ephemeral.put(LOGOUT_CONFIRM_NS, id, { ...p, csrf } satisfies PendingLogout, LOGOUT_CONFIRM_TTL_S);
+  await pending(ephemeral).put(id, { ...p, csrf }, LOGOUT_CONFIRM_TTL_S);
   return { id, csrf };
 }
 
@@ -36,7 +38,7 @@ const ID_SHAPE = /^[A-Za-z0-9_-]{16,64}$/;
 /** The pending logout `id` for this session (to show its page again, e.g. in another language); not consumed. */
 export async function peekPendingLogout(ephemeral: EphemeralStore, id: string | undefined, sessionKey: string | undefined): Promise<PendingLogout | undefined> {
   if (!id || !ID_SHAPE.test(id) || !sessionKey) return undefined;
-  const p = await ephemeral.get<PendingLogout>(LOGOUT_CONFIRM_NS, id);
+  const p = await pending(ephemeral).get(id);
   return p && safeEqual(p.sessionKey, sessionKey) ? p : undefined;
 }
 
@@ -49,5 +51,5 @@ export async function takePendingLogout(
 ): Promise<PendingLogout | undefined> {
   const p = await peekPendingLogout(ephemeral, id, sessionKey);
   if (!p || !csrf || !safeEqual(csrf, p.csrf)) return undefined;
-  return ephemeral.take<PendingLogout>(LOGOUT_CONFIRM_NS, id!);
+  return pending(ephemeral).take(id!);
 }

@@ -1,8 +1,10 @@
 import { randomId } from '../../core/random.js';
 import type { EphemeralStore } from '../../store/ports.js';
+import { shortLived } from '../../store/short-lived.js';
 
 /** Namespace of pending upstream logout chains in the short-lived store. */
 export const UPSTREAM_LOGOUT_NS = 'upstream-logout';
+const chains = (store: EphemeralStore) => shortLived<UpstreamLogoutChain>(store, UPSTREAM_LOGOUT_NS);
 const CHAIN_TTL_S = 600;
 
 export interface UpstreamLogoutHop {
@@ -38,7 +40,7 @@ export async function nextUpstreamHop(deps: UpstreamLogoutDeps, chain: UpstreamL
     const state = randomId(24);
     const url = await deps.endSessionUrl(hop.eid, hop.idToken, state);
     if (!url) continue;
-    await deps.ephemeral.put(UPSTREAM_LOGOUT_NS, state, chain, CHAIN_TTL_S);
+    await chains(deps.ephemeral).put(state, chain, CHAIN_TTL_S);
     return url;
   }
   return undefined;
@@ -49,7 +51,7 @@ export type UpstreamReturn = { kind: 'redirect'; url: string } | { kind: 'logged
 
 /** Continues the chain stored under `state` (single use); an unknown state ends on the logged-out page. */
 export async function continueUpstreamLogout(deps: UpstreamLogoutDeps, state: string | null | undefined): Promise<UpstreamReturn> {
-  const chain = state && state.length <= 64 ? await deps.ephemeral.take<UpstreamLogoutChain>(UPSTREAM_LOGOUT_NS, state) : undefined;
+  const chain = state && state.length <= 64 ? await chains(deps.ephemeral).take(state) : undefined;
   if (!chain) return { kind: 'logged-out' };
   const next = await nextUpstreamHop(deps, chain);
   if (next) return { kind: 'redirect', url: next };

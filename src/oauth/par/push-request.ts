@@ -5,7 +5,7 @@ import type { EphemeralStore } from '../../store/ports.js';
 import { runAuthorizationPipeline } from '../authorize/authorization-pipeline.js';
 import type { PipelineDeps } from '../authorize/authorization-request.js';
 import { authenticateClient, type ClientAuthDeps } from '../client-auth/authenticate-client.js';
-import { PAR_NS, PAR_PREFIX, type PushedRequest } from './pushed-request.js';
+import { PAR_PREFIX, pushedRequests, type PushedRequest } from './pushed-request.js';
 
 export interface PushRequestDeps extends ClientAuthDeps {
   pipeline: PipelineDeps;
@@ -40,6 +40,6 @@ export async function pushAuthorizationRequest(
   const params = body.toRecord();
   for (const name of CREDENTIAL_PARAMS) delete params[name];
   const pushed: PushedRequest = { clientId: auth.client.client_id, request: result.request, params };
-  await deps.ephemeral.put(PAR_NS, id, pushed, deps.lifetimeSeconds);
+  await pushedRequests(deps.ephemeral).put(id, pushed, deps.lifetimeSeconds);
   return { request_uri: `${PAR_PREFIX}${id}`, expires_in: deps.lifetimeSeconds };
 }

@@ -1,10 +1,15 @@
 import type { AuthorizationRequest } from '../authorize/authorization-request.js';
+import type { EphemeralStore } from '../../store/ports.js';
+import { shortLived } from '../../store/short-lived.js';
 
 /** The prefix of our request_uri values (RFC 9126 §2.2: a URN the provider chooses). */
 export const PAR_PREFIX = 'urn:ansattporten:';
 
 /** Namespace of pushed requests in the short-lived store. */
 export const PAR_NS = 'par';
+
+/** The pushed requests waiting for their request_uri. */
+export const pushedRequests = (store: EphemeralStore) => shortLived<PushedRequest>(store, PAR_NS);
 
 /** What /par keeps until the browser arrives with the request_uri (single use, spec §6). */
 export interface PushedRequest {

@@ -4,7 +4,7 @@ import type { Params } from '../../core/params.js';
 import type { EphemeralStore } from '../../store/ports.js';
 import type { ResponseTarget } from '../../interaction/outcome.js';
 import type { AuthorizationRequest } from '../authorize/authorization-request.js';
-import { PAR_NS, PAR_PREFIX, type PushedRequest } from './pushed-request.js';
+import { PAR_PREFIX, pushedRequests } from './pushed-request.js';
 
 export interface ResolveRequestUriDeps {
   getActiveClient(clientId: string): Promise<Client | undefined>;
@@ -38,8 +38,8 @@ export async function resolveRequestUri(deps: ResolveRequestUriDeps, params: Par
   const uri = params.get('request_uri') ?? '';
   const id = uri.startsWith(PAR_PREFIX) ? uri.slice(PAR_PREFIX.length) : '';
   // Check the owner before consuming, so that someone who sees a request_uri cannot spoil it for its client.
-  const peek = ID_SHAPE.test(id) ? await deps.ephemeral.get<PushedRequest>(PAR_NS, id) : undefined;
-  const pushed = peek && peek.clientId === clientId ? await deps.ephemeral.take<PushedRequest>(PAR_NS, id) : undefined;
+  const peek = ID_SHAPE.test(id) ? await pushedRequests(deps.ephemeral).get(id) : undefined;
+  const pushed = peek && peek.clientId === clientId ? await pushedRequests(deps.ephemeral).take(id) : undefined;
   if (!pushed || pushed.clientId !== clientId) {
     return page('request_uri is unknown, expired, already used or belongs to another client', 'invalid_request_uri');
   }

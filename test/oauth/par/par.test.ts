@@ -3,7 +3,7 @@ import { OAuthError } from '../../../src/core/oauth-error.js';
 import { Params } from '../../../src/core/params.js';
 import type { Acr, PipelineDeps } from '../../../src/oauth/authorize/authorization-request.js';
 import { pushAuthorizationRequest, type PushRequestDeps } from '../../../src/oauth/par/push-request.js';
-import { PAR_NS, PAR_PREFIX, type PushedRequest } from '../../../src/oauth/par/pushed-request.js';
+import { PAR_PREFIX, pushedRequests } from '../../../src/oauth/par/pushed-request.js';
 import { resolveRequestUri, type ResolveRequestUriDeps } from '../../../src/oauth/par/resolve-request-uri.js';
 import { basic, fixture, secretOf, type Fixture } from '../endpoint-fixtures.js';
 
@@ -54,7 +54,7 @@ describe('pushAuthorizationRequest (RFC 9126 §2)', () => {
     const r = await pushAuthorizationRequest(push, undefined, form({ ...request({ client_id: 'client-post' }), client_secret: secretOf('client-post') }));
     expect(r.expires_in).toBe(120);
     expect(r.request_uri.startsWith(PAR_PREFIX)).toBe(true);
-    const stored = await f.stores.ephemeral.get<PushedRequest>(PAR_NS, idOf(r.request_uri));
+    const stored = await pushedRequests(f.stores.ephemeral).get(idOf(r.request_uri));
     expect(stored?.clientId).toBe('client-post');
     expect(stored?.request).toMatchObject({ clientId: 'client-post', redirectUri: CB, state: 'st-1', nonce: 'n-1', scope: ['openid', 'profile'] });
     expect(stored?.params.client_secret).toBeUndefined();

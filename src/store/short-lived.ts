@@ -1,0 +1,45 @@
+import type { EphemeralStore, ShortLivedKind } from './ports.js';
+
+/** One kind of short-lived record (src/store/ports.ts ShortLivedKind), typed once where it is defined. */
+export interface ShortLived<T> {
+  readonly kind: ShortLivedKind;
+  put(key: string, value: T, ttlSeconds: number): Promise<void>;
+  get(key: string): Promise<T | undefined>;
+  /** Atomically read and delete: of two concurrent callers, at most one gets the record. */
+  take(key: string): Promise<T | undefined>;
+  /** Store only if absent (or expired); true when this call stored it. */
+  add(key: string, value: T, ttlSeconds: number): Promise<boolean>;
+  delete(key: string): Promise<void>;
+  count(): Promise<number>;
+}
+
+/** A fixed-window counter kind (rate limits): increment starts the window, later ones do not extend it. */
+export interface ShortLivedCounter {
+  readonly kind: ShortLivedKind;
+  increment(key: string, ttlSeconds: number): Promise<number>;
+  get(key: string): Promise<number | undefined>;
+}
+
+/** The typed handle of one kind of record in a short-lived store. */
+export function shortLived<T>(store: EphemeralStore, kind: ShortLivedKind): ShortLived<T> {
+  return {
+    kind,
+    put: (key, value, ttl) => store.put(kind, key, value, ttl),
+    get: async (key) => (await store.get(kind, key)) as T | undefined,
+    take: async (key) => (await store.take(kind, key)) as T | undefined,
+    add: (key, value, ttl) => store.add(kind, key, value, ttl),
+    delete: (key) => store.delete(kind, key),
+    count: () => store.count(kind),
+  };
+}
+
+export function shortLivedCounter(store: EphemeralStore, kind: ShortLivedKind): ShortLivedCounter {
+  return {
+    kind,
+    increment: (key, ttl) => store.increment(kind, key, ttl),
+    get: async (key) => {
+      const n = await store.get(kind, key);
+      return typeof n === 'number' ? n : undefined;
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import type { EphemeralStore, ShortLivedKind } from '../../src/store/ports.js';
+
+/**
+ * The raw EphemeralStore port with any namespace and a chosen result type, for the tests of the
+ * adapters themselves (namespace separation, expiry, atomicity with made-up namespaces). Protocol
+ * code reaches the store only through the typed handles of src/store/short-lived.ts.
+ */
+export function loose(store: EphemeralStore) {
+  const k = (ns: string) => ns as ShortLivedKind;
+  return {
+    put: (ns: string, key: string, value: unknown, ttl: number) => store.put(k(ns), key, value, ttl),
+    get: async <T = unknown>(ns: string, key: string) => (await store.get(k(ns), key)) as T | undefined,
+    take: async <T = unknown>(ns: string, key: string) => (await store.take(k(ns), key)) as T | undefined,
+    add: (ns: string, key: string, value: unknown, ttl: number) => store.add(k(ns), key, value, ttl),
+    delete: (ns: string, key: string) => store.delete(k(ns), key),
+    increment: (ns: string, key: string, ttl: number) => store.increment(k(ns), key, ttl),
+    count: (ns: string) => store.count(k(ns)),
+  };
+}
