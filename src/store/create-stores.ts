@@ -48,6 +48,7 @@ export async function createStores(config: Config, clock: Clock): Promise<Stores
     grants: durable.grants,
     ...(durable.audit ? { audit: durable.audit } : {}),
     ...(durable.employerRules ? { employerRules: durable.employerRules } : {}),
+    ...(durable.scopes ? { scopes: durable.scopes } : {}),
     async ping() {
       await Promise.all([durable.ping(), ephemeral.ping()]);
     },

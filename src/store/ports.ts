@@ -1,5 +1,6 @@
 import type { StoredClient } from '../clients/client-types.js';
 import type { EmployerRule } from '../fixtures/fixture-types.js';
+import type { ApiScope, ScopeAccess, ScopePrefix } from '../scopes/scope-types.js';
 
 /**
  * Short-lived state with native expiry: browser sessions, authorization requests in progress,
@@ -157,6 +158,29 @@ export interface EmployerRuleStore {
 }
 // --- end employer rules ---------------------------------------------------------------------
 
+// --- API scopes (spec §15.4) ------------------------------------------------------------------
+/** API scopes, their prefixes and access lists; read on every request (no cache), so a change made anywhere applies at once. */
+export interface ScopeStore {
+  getScope(name: string): Promise<ApiScope | undefined>;
+  /** Every scope (or those of one prefix / one owner), ordered by name. */
+  listScopes(opts?: { prefix?: string; owner_orgno?: string }): Promise<ApiScope[]>;
+  /** Insert or replace (by name). */
+  putScope(scope: ApiScope): Promise<void>;
+  /** Insert when no scope of that name exists; true when this call inserted it. */
+  addScope(scope: ApiScope): Promise<boolean>;
+  getPrefix(prefix: string): Promise<ScopePrefix | undefined>;
+  /** Every prefix (or those of one owner), ordered by prefix. */
+  listPrefixes(opts?: { owner_orgno?: string }): Promise<ScopePrefix[]>;
+  /** Insert when the prefix is free; true when this call inserted it (first one wins). */
+  addPrefix(prefix: ScopePrefix): Promise<boolean>;
+  getAccess(scope: string, consumerOrgno: string): Promise<ScopeAccess | undefined>;
+  /** Access entries of one scope and/or one consumer, ordered by scope, then consumer_orgno. */
+  listAccess(opts?: { scope?: string; consumer_orgno?: string }): Promise<ScopeAccess[]>;
+  /** Insert or replace (by scope and consumer_orgno). */
+  putAccess(entry: ScopeAccess): Promise<void>;
+}
+// --- end API scopes ---------------------------------------------------------------------------
+
 export interface Stores {
   ephemeral: EphemeralStore;
   keys: KeyStore;
@@ -166,6 +190,8 @@ export interface Stores {
   audit?: AuditStore;
   /** Employer rules for ansattporten:orgno (every built-in durable adapter provides them). */
   employerRules?: EmployerRuleStore;
+  /** API scopes, prefixes and access lists (every built-in durable adapter provides them). */
+  scopes?: ScopeStore;
   /** Readiness probe. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,3 +1,5 @@
+import { POSTGRES_SCOPE_MIGRATION } from './postgres-scope-store.js';
+
 /**
  * Versioned schema migrations for the PostgreSQL store; applied in order, each exactly once
  * (version = index + 1). Append new elements; never edit one that has shipped.
@@ -29,4 +31,6 @@ export const POSTGRES_MIGRATIONS: string[] = [
   CREATE TABLE employer_rules (id text PRIMARY KEY, orgno text NOT NULL, created text NOT NULL, data jsonb NOT NULL);
   CREATE INDEX employer_rules_orgno ON employer_rules (orgno, created, id);
   `,
+  // 3: API scopes, prefixes and access lists (spec §15.4)
+  POSTGRES_SCOPE_MIGRATION,
 ];

@@ -6,6 +6,7 @@ import type {
   AuditRecord, AuditStore, ClientStore, EmployerRuleStore, EphemeralStore, Grant, GrantStore, KeyStore, RefreshTokenRecord, SigningKeyRecord, StoredEmployerRule, Stores,
 } from '../ports.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
+import { PostgresScopeStore } from './postgres-scope-store.js';
 
 /**
  * The PostgreSQL adapter: durable state (clients, signing keys, secrets, grants, refresh tokens,
@@ -407,6 +408,7 @@ export async function createPostgresStores(url: string, clock: Clock, opts: { sc
     grants,
     audit: new PostgresAuditStore(pool, clock),
     employerRules: new PostgresEmployerRuleStore(pool),
+    scopes: new PostgresScopeStore(pool),
     async ping() { await pool.query('SELECT 1'); },
     async close() {
       if (closed) return;

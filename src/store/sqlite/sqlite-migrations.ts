@@ -1,3 +1,5 @@
+import { SQLITE_SCOPE_MIGRATION } from './sqlite-scope-store.js';
+
 /** Versioned schema migrations for the embedded store; applied in order, each exactly once. */
 export const SQLITE_MIGRATIONS: string[] = [
   `
@@ -24,4 +26,6 @@ export const SQLITE_MIGRATIONS: string[] = [
   CREATE TABLE employer_rules (id TEXT PRIMARY KEY, orgno TEXT NOT NULL, created TEXT NOT NULL, data TEXT NOT NULL);
   CREATE INDEX employer_rules_orgno ON employer_rules (orgno, created, id);
   `,
+  // 4: API scopes, prefixes and access lists (spec §15.4)
+  SQLITE_SCOPE_MIGRATION,
 ];

@@ -7,6 +7,7 @@ import type {
   AuditRecord, AuditStore, ClientStore, EmployerRuleStore, EphemeralStore, Grant, GrantStore, IssuedTokenRecords, KeyStore, RefreshTokenRecord, SigningKeyRecord, StoredEmployerRule, Stores,
 } from '../ports.js';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
+import { SqliteScopeStore } from './sqlite-scope-store.js';
 
 type Db = Database.Database;
 
@@ -319,6 +320,7 @@ export function createSqliteStores(path: string, clock: Clock): Stores & { db: D
     grants,
     audit: new SqliteAuditStore(db, clock),
     employerRules: new SqliteEmployerRuleStore(db),
+    scopes: new SqliteScopeStore(db),
     async ping() { db.prepare('SELECT 1').get(); },
     async close() { clearInterval(timer); db.close(); },
   };
