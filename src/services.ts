@@ -21,6 +21,8 @@ import { createStores } from './store/create-stores.js';
 import { SigningKeys } from './tokens/signing-keys.js';
 import { KeyRotation } from './tokens/key-rotation.js';
 import type { FailureLimit } from './oauth/client-auth/auth-failure-limit.js';
+import { ScopeRegistry } from './scopes/scope-registry.js';
+import { MemoryScopeStore } from './store/memory/memory-scope-store.js';
 
 export const DEMO_CLIENT_ID = 'demo-client';
 
@@ -46,6 +48,8 @@ export interface Services {
   demoSecret?: string;
   cookieNames: { session: string; browser: string; lang: string };
   clientAuthFailureLimit: FailureLimit;
+  /** API scopes, prefixes and access lists (spec §15.4), read from the store on every use. */
+  scopes: ScopeRegistry;
 }
 
 export interface ServiceOptions {
@@ -76,11 +80,13 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   keyTimer.unref();
   const pairwiseSalt = await stores.keys.getOrCreateSecret('pairwise_salt', () => randomId(32));
   const registry = new ClientRegistry(stores.clients, clock);
+  const scopes = new ScopeRegistry(stores.scopes ?? new MemoryScopeStore(), clock);
+  for (const w of await scopes.seed(fixtures)) console.warn(`ansattporten: ${config.fixturesFile}: ${w}`);
 
   if (config.clientsFile) {
-    for (const { client, client_secret } of loadClientsFile(config.clientsFile, { production: config.production, now: clock.now() })) {
-      await registry.put(client, client_secret);
-    }
+    // Every scope a client lists must exist and be available to its organisation (spec §15.4).
+    const loaded = loadClientsFile(config.clientsFile, { production: config.production, now: clock.now(), scopeFacts: await scopes.snapshot() });
+    for (const { client, client_secret } of loaded) await registry.put(client, client_secret);
   }
   let demoSecret: string | undefined;
   if (config.demoEnabled) {
@@ -113,7 +119,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
 
   const prefix = config.secureCookies ? '__Host-' : '';
   return {
-    config, clock, stores, keys, rotation, stop: () => clearInterval(keyTimer), registry, fixtures, source, resourceNames: fixtureSource, eids, upstreams, supportedAcr, pairwiseSalt, demoSecret,
+    scopes, config, clock, stores, keys, rotation, stop: () => clearInterval(keyTimer), registry, fixtures, source, resourceNames: fixtureSource, eids, upstreams, supportedAcr, pairwiseSalt, demoSecret,
     sessions: new SessionService(stores.ephemeral, clock, {
       absoluteMs: config.session.absolute_minutes * 60_000,
       idleMs: config.session.idle_minutes * 60_000,

@@ -7,16 +7,18 @@ import { adminPageRoutes } from './admin-page-routes.js';
 import { AdminSessions } from './admin-session.js';
 import { ClientAdmin } from './client-admin.js';
 import { EmployerRuleAdmin } from './employer-rule-admin.js';
+import { ScopeAdmin } from './scope-admin.js';
 
 export function adminRoutes(app: FastifyInstance, s: Services): void {
   const cfg = s.config.admin;
   if (!cfg.enabled) return;
   const auth = new AdminAuthenticator(cfg, s.clock);
-  const clients = new ClientAdmin({ registry: s.registry, clock: s.clock, audit: s.stores.audit, production: s.config.production });
+  const clients = new ClientAdmin({ registry: s.registry, clock: s.clock, audit: s.stores.audit, production: s.config.production, scopes: s.scopes });
   const employerRules = s.stores.employerRules
     ? new EmployerRuleAdmin({ store: s.stores.employerRules, clock: s.clock, ...(s.stores.audit ? { audit: s.stores.audit } : {}) })
     : undefined;
-  adminApiRoutes(app, s, { auth, clients, ...(employerRules ? { employerRules } : {}) });
+  const scopes = new ScopeAdmin({ store: s.scopes.store, clock: s.clock, ...(s.stores.audit ? { audit: s.stores.audit } : {}) });
+  adminApiRoutes(app, s, { auth, clients, scopes, ...(employerRules ? { employerRules } : {}) });
   if (cfg.pagesEnabled) {
     const sessions = new AdminSessions(s.stores.ephemeral, s.clock, {
       ttlMinutes: cfg.sessionMinutes, secure: s.config.secureCookies, currentFingerprint: () => auth.staticFingerprint(),

@@ -9,6 +9,7 @@ import type { Client, ClientJwk, ClientJwks, StoredClient } from '../clients/cli
 import { validateClientInput, validateJwks, type FieldError } from '../clients/validate-client.js';
 import type { Clock } from '../core/clock.js';
 import type { AuditStore } from '../store/ports.js';
+import type { ScopeSubject } from '../scopes/check-client-scopes.js';
 
 /** Who acts: `orgno` undefined means every organisation (static admin token, CLI). */
 export interface Actor {
@@ -98,6 +99,8 @@ export interface ClientAdminDeps {
   clock: Clock;
   audit?: AuditStore;
   production: boolean;
+  /** The API scope registry: a client may register only scopes available to its organisation (spec §15.4). */
+  scopes?: { checkClient(client: ScopeSubject & { scopes: readonly string[] }): Promise<FieldError[]> };
 }
 
 export class ClientAdmin {
@@ -163,6 +166,8 @@ export class ClientAdmin {
     const res = validateClientInput(input, { production: this.d.production, now });
     if (!res.ok) return invalid(res.errors);
     const client = res.client;
+    const scopeErrors = this.d.scopes ? await this.d.scopes.checkClient(client) : [];
+    if (scopeErrors.length > 0) return invalid(scopeErrors);
     if (client.jwks) {
       const conflicts = await this.kidConflicts(client.client_id, client.jwks.keys, 'jwks');
       if (conflicts.length > 0) return invalid(conflicts);
@@ -200,6 +205,8 @@ export class ClientAdmin {
     const res = validateClientInput(input, { production: this.d.production, now, existing: before.client });
     if (!res.ok) return invalid(res.errors);
     const client = res.client;
+    const scopeErrors = this.d.scopes ? await this.d.scopes.checkClient(client) : [];
+    if (scopeErrors.length > 0) return invalid(scopeErrors);
     if (client.jwks && client.jwks !== before.client.jwks) {
       const conflicts = await this.kidConflicts(client.client_id, client.jwks.keys, 'jwks');
       if (conflicts.length > 0) return invalid(conflicts);

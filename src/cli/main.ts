@@ -19,6 +19,7 @@ import { openSqlite } from '../store/sqlite/sqlite-store.js';
 import { KeyRotation, RotationRefused } from '../tokens/key-rotation.js';
 import { ClientAdmin, type AdminFailure, type ClientView } from '../admin/client-admin.js';
 import { formatRecord, formatTable, parseArgs, UsageError } from './cli-args.js';
+import { ScopeCommandRefused, scopeRegistryFor, scopesCommand, SCOPES_USAGE } from './scopes-command.js';
 
 export const CLI_ACTOR = { actor: 'cli' } as const;
 
@@ -33,6 +34,8 @@ Client administration (same rules as the admin API; changes apply at once on eve
                                             --merge: change only the fields given
   clients delete <client_id>                deactivate a client
   clients rotate-secret <client_id>         generate a new client secret (printed once)
+
+${SCOPES_USAGE}
 
 Signing keys:
   keys list                                 the provider's signing keys and their states
@@ -186,7 +189,7 @@ export async function main(argv: string[], ioIn?: Partial<CliIo>): Promise<numbe
   const io: CliIo = { ...defaultIo(), ...ioIn };
   let args;
   try {
-    args = parseArgs(argv, ['json', 'force', 'inactive', 'merge', 'help'], ['limit']);
+    args = parseArgs(argv, ['json', 'force', 'inactive', 'merge', 'help'], ['limit', 'prefix']);
   } catch (e) {
     io.stderr(`ansattporten: ${(e as Error).message}\n\n${USAGE}`);
     return 2;
@@ -233,7 +236,7 @@ export async function main(argv: string[], ioIn?: Partial<CliIo>): Promise<numbe
 
     if (group === 'clients') {
       const s = await open();
-      const admin = new ClientAdmin({ registry: new ClientRegistry(s.clients, io.clock), clock: io.clock, audit: s.audit, production: config.production });
+      const admin = new ClientAdmin({ registry: new ClientRegistry(s.clients, io.clock), clock: io.clock, audit: s.audit, production: config.production, scopes: await scopeRegistryFor(s, io.clock, config) });
       const show = (c: ClientView) => io.stdout(json ? JSON.stringify(c, null, 2) : clientRecord(c));
       switch (command) {
         case 'list': {
@@ -309,6 +312,8 @@ export async function main(argv: string[], ioIn?: Partial<CliIo>): Promise<numbe
       }
     }
 
+    if (group === 'scopes') return await scopesCommand(command, rest, { stores: await open(), clock: io.clock, config, actor: CLI_ACTOR, json, flags: args.flags, values: args.values, out: io.stdout, readJson: (f) => readJsonInput(f, io) });
+
     if (group === 'keys') {
       const s = await open();
       const rotation = rotationFor(config, s, io.clock);
@@ -369,7 +374,7 @@ export async function main(argv: string[], ioIn?: Partial<CliIo>): Promise<numbe
       io.stderr(`ansattporten: ${e.message}\n\n${USAGE}`);
       return 2;
     }
-    if (e instanceof Refused) {
+    if (e instanceof Refused || e instanceof ScopeCommandRefused) {
       if (json) io.stdout(JSON.stringify(e.body, null, 2));
       io.stderr(`ansattporten: ${e.message}`);
       return 1;

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Client } from './client-types.js';
 import { validateClientInput } from './validate-client.js';
+import { checkClientScopes, type ScopeFacts } from '../scopes/check-client-scopes.js';
 
 export class ClientsFileError extends Error {
   /** Each problem without the file name, e.g. `[1] (client_id "my-app"): redirect_uris[0]: ...`. */
@@ -25,6 +26,8 @@ export interface LoadedClient {
 export interface LoadClientsOptions {
   production: boolean;
   now: number;
+  /** The scope registry's contents: each client's scopes must exist and be available to it (spec §15.4). */
+  scopeFacts?: ScopeFacts;
 }
 
 /** Minimum clear-text secret length in production and outside it. */
@@ -68,6 +71,7 @@ export function parseClientsFile(json: unknown, source: string, opts: LoadClient
 
     const res = validateClientInput(obj, { production: opts.production, now: opts.now });
     if (!res.ok) for (const e of res.errors) add(e.field, e.message);
+    if (res.ok && opts.scopeFacts) for (const e of checkClientScopes(res.client, opts.scopeFacts)) add(e.field, e.message);
 
     // the method decides whether a secret is needed; fall back to the raw value if validation failed
     const method = res.ok
