@@ -18,3 +18,20 @@ export function introspectionVisible(p: IntrospectionParties): boolean {
   if (p.token.client_orgno !== undefined && p.token.client_orgno === p.caller.client_orgno) return true;
   return p.token.scopes.some((s) => p.ownerOf(s) === p.caller.client_orgno);
 }
+
+/** The rule with its facts read now: the token client's organisation and the owners of the token's scopes. */
+export async function introspectionVisibleNow(
+  caller: { client_id: string; client_orgno: string },
+  token: { client_id: string; scope: string },
+  lookup: { clientOrgno(clientId: string): Promise<string | undefined>; owners(scopes: readonly string[]): Promise<Map<string, string>> },
+): Promise<boolean> {
+  const scopes = token.scope.split(' ').filter((s) => s.length > 0);
+  if (token.client_id === caller.client_id) return true;
+  const tokenOrgno = await lookup.clientOrgno(token.client_id);
+  const owners = await lookup.owners(scopes);
+  return introspectionVisible({
+    caller,
+    token: { client_id: token.client_id, ...(tokenOrgno !== undefined ? { client_orgno: tokenOrgno } : {}), scopes },
+    ownerOf: (s) => owners.get(s),
+  });
+}

@@ -5,13 +5,14 @@ import type { Services } from '../../services.js';
 import { authenticateClient } from '../../oauth/client-auth/authenticate-client.js';
 import { findGrantOfToken } from '../../oauth/token-lookup.js';
 import { sendNoStoreJson, sendOAuthError } from '../respond.js';
+import { introspectionVisibleNow } from '../../scopes/introspection-visibility.js';
 
 export const INTROSPECTION_SCOPE = 'idporten:token.introspection';
 
 /** POST /token/revoke (RFC 7009) and POST /token/introspect (RFC 7662), spec §13. */
 export function revocationIntrospectionRoutes(app: FastifyInstance, s: Services): void {
   const authDeps = { registry: s.registry, replay: s.stores.ephemeral, issuer: s.config.issuer, now: () => s.clock.now(), failureLimit: s.clientAuthFailureLimit };
-  const lookupDeps = () => ({ keys: s.keys, grants: s.stores.grants, issuer: s.config.issuer, nowMs: s.clock.now(), isClientActive: async (id: string) => !!(await s.registry.getActive(id)) });
+  const lookupDeps = () => ({ keys: s.keys, grants: s.stores.grants, issuer: s.config.issuer, nowMs: s.clock.now(), isClientActive: async (id: string) => !!(await s.registry.getActive(id)), ephemeral: s.stores.ephemeral });
 
   app.post('/token/revoke', async (req, reply) => {
     if (!(req.body instanceof Params)) return sendOAuthError(reply, new OAuthError('invalid_request', 'the body must be application/x-www-form-urlencoded', 'json'));
@@ -38,6 +39,11 @@ export function revocationIntrospectionRoutes(app: FastifyInstance, s: Services)
     const found = await findGrantOfToken(token, body.get('token_type_hint'), lookupDeps());
     const now = s.clock.now();
     if (!found || found.grant.revoked || found.grant.expiresAt <= now) return sendNoStoreJson(reply, 200, { active: false });
+    // Only the token's own client (organisation) or the owner of one of its API scopes sees it (src/scopes/introspection-visibility.ts).
+    const tokenScope = found.kind === 'access_token' ? String(found.claims.scope ?? '') : found.grant.scope;
+    if (!(await introspectionVisibleNow(auth.client, { client_id: found.grant.clientId, scope: tokenScope }, { clientOrgno: async (id) => (await s.registry.get(id))?.client.client_orgno, owners: (n) => s.scopes.owners(n) }))) {
+      return sendNoStoreJson(reply, 200, { active: false });
+    }
     if (found.kind === 'access_token') {
       const exp = Number(found.claims.exp);
       return sendNoStoreJson(reply, 200, { active: true, token_type: 'Bearer', expires_in: Math.max(0, exp - Math.floor(now / 1000)), ...found.claims });

@@ -19,7 +19,7 @@ export function userinfoRoutes(app: FastifyInstance, s: Services): void {
     if (!auth) return bearerError(reply, 401, undefined);
     const m = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(auth.trim());
     if (!m) return bearerError(reply, 400, 'invalid_request', 'malformed Authorization header');
-    const active = await verifyAccessToken(m[1]!, { keys: s.keys, grants: s.stores.grants, issuer: s.config.issuer, nowMs: s.clock.now(), isClientActive: async (id) => !!(await s.registry.getActive(id)) });
+    const active = await verifyAccessToken(m[1]!, { keys: s.keys, grants: s.stores.grants, issuer: s.config.issuer, nowMs: s.clock.now(), isClientActive: async (id) => !!(await s.registry.getActive(id)), ephemeral: s.stores.ephemeral });
     if (!active) return bearerError(reply, 401, 'invalid_token', 'the access token is invalid, expired or revoked');
     const scopes = String(active.claims.scope ?? '').split(' ');
     if (!scopes.includes('profile')) return bearerError(reply, 403, 'insufficient_scope', 'the profile scope is required');
