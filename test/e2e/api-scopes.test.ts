@@ -96,7 +96,7 @@ describe('API scopes: provider, consumer and tokens (e2e)', () => {
     };
     await create({ name: 'fjell:timer', description: 'Timesheets API' });
     await create({ prefix: 'fjell', subscope: 'statistikk', description: 'Pseudonymous statistics', accessible_for_all: true, requires_pseudonymous_tokens: true });
-    await create({ name: 'fjell:kort', description: 'Short-lived tokens', accessible_for_all: true, at_max_age: 30, authorization_max_lifetime: 600 });
+    await create({ name: 'fjell:kort', description: 'Short-lived tokens', accessible_for_all: true, at_max_age: 30, authorization_max_lifetime: 300 });
     await create({ name: 'fjell:referanse', description: 'By-reference tokens', accessible_for_all: true, token_type: 'OPAQUE', visibility: 'PRIVATE' });
     const g = await api(server, 'PUT', `/scopes/access/${CONSUMER}?scope=fjell:timer`, { token: provider });
     expect(g.status, g.text).toBe(201);
@@ -175,8 +175,9 @@ describe('API scopes: provider, consumer and tokens (e2e)', () => {
     expect(tokens.expires_in).toBe(30);
     const at = decodeJwt(tokens.access_token);
     expect(at.exp! - at.iat!).toBe(30);
-    expect((tokens as Record<string, unknown>).refresh_token_expires_in).toBeLessThanOrEqual(600);
-    expect((tokens as Record<string, unknown>).refresh_token_expires_in).toBeGreaterThan(590);
+    // the client's refresh_token_lifetime is 600 s; the scope's authorization_max_lifetime (300 s) ends the grant first
+    expect((tokens as Record<string, unknown>).refresh_token_expires_in).toBeLessThanOrEqual(300);
+    expect((tokens as Record<string, unknown>).refresh_token_expires_in).toBeGreaterThan(290);
   });
 
   it('an OPAQUE scope gives an opaque access token that works at userinfo and introspects', async () => {
@@ -211,6 +212,18 @@ describe('API scopes: provider, consumer and tokens (e2e)', () => {
     expect(cb.get('state')).toBe(again.state);
     expect(cb.get('iss')).toBe(server.issuer);
 
+    // the same at the PAR endpoint (RFC 9126 §2.3: the error as JSON)
+    const par = await fetch(`${server.issuer}/par`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${consumerClient}:${secrets.get(consumerClient)}`).toString('base64')}` },
+      body: new URLSearchParams({
+        client_id: consumerClient, redirect_uri: 'https://konsument.example.test/callback', response_type: 'code', scope: 'openid fjell:timer',
+        state: 's', nonce: 'n', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256',
+      }),
+    });
+    expect(par.status).toBe(400);
+    expect((await par.json()).error).toBe('invalid_scope');
+
     const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
     expect(refreshed.scope).toBe('openid profile');
     expect(decodeJwt(refreshed.access_token).scope).toBe('openid profile');
@@ -237,5 +250,21 @@ describe('API scopes: provider, consumer and tokens (e2e)', () => {
     expect(d.scopes_supported).not.toContain('fjell:kort');
     // other scopes of the same client still work
     expect((await login(consumerClient, 'konsument', 'openid fjell:statistikk')).tokens.scope).toBe('openid fjell:statistikk');
+  });
+});
+
+describe('API scopes in the clients file', () => {
+  it('the server refuses to start when a client lists a scope its organisation may not use, naming client and scope', async () => {
+    const clients = [{
+      client_id: 'uten-tilgang', client_name: 'x', client_orgno: '310000264', integration_type: 'ansattporten', application_type: 'web',
+      token_endpoint_auth_method: 'client_secret_basic', scopes: ['openid', 'fiktiv:les', 'fiktiv:ukjent'],
+      redirect_uris: ['https://x.example.test/cb'], client_secret: 'a-long-enough-secret-for-the-test-0123456789',
+    }];
+    await expect(startServer({ clients, config: { logging: { level: 'silent' } } })).rejects.toThrow(
+      /\[0\] \(client_id "uten-tilgang"\): scopes\[1\]: the scope "fiktiv:les" is not accessible to organisation 310000264[\s\S]*scopes\[2\]: the scope "fiktiv:ukjent" does not exist/,
+    );
+    // the organisation on the fixtures' access list may
+    const ok = await startServer({ clients: [{ ...clients[0], client_orgno: '310900001', scopes: ['openid', 'fiktiv:les'] }], config: { logging: { level: 'silent' } } });
+    await ok.close();
   });
 });
