@@ -1,31 +1,30 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { OAuthError } from './core/oauth-error.js';
 import { Params } from './core/params.js';
-import { randomId } from './core/random.js';
 import { createServices, type ServiceOptions, type Services } from './services.js';
 import type { Config } from './config/config.js';
 import { LoginFlows } from './oauth/login-flow.js';
-import { LoginSteps } from './http/login-steps.js';
+import { LoginInteraction } from './interaction/login-interaction.js';
 import { sendErrorPage } from './http/error-page.js';
-import { sendOAuthError } from './http/respond.js';
-import { authorizeRoutes } from './http/routes/authorize-routes.js';
+import { authorizeRoutes, parRoutes } from './http/routes/authorize-routes.js';
 import { loginRoutes } from './http/routes/login-routes.js';
 import { tokenRoutes } from './http/routes/token-routes.js';
 import { userinfoRoutes } from './http/routes/userinfo-routes.js';
 import { discoveryRoutes } from './http/routes/discovery-routes.js';
-import { opsRoutes } from './http/routes/ops-routes.js';
+import { healthRoutes, siteRoutes } from './http/routes/ops-routes.js';
+import { corsEndpoints } from './http/cors.js';
+import { asOAuthError, jsonEndpoints, jsonNotFound } from './http/json-endpoints.js';
 import { demoRoutes } from './http/routes/demo-routes.js';
-import { logoutRoutes } from './http/routes/logout-routes.js';
-import { revocationIntrospectionRoutes } from './http/routes/revocation-introspection-routes.js';
+import { logoutRoutes, pendingBackChannel } from './http/routes/logout-routes.js';
+import { notifySessionEnd } from './oauth/logout/session-end-notifications.js';
+import { introspectionRoutes, revocationRoutes } from './http/routes/revocation-introspection-routes.js';
 import { adminRoutes } from './admin/admin-routes.js';
+import { localAltinnRoutes } from './http/routes/local-altinn-routes.js';
 import { Metrics } from './observability/metrics.js';
-import { upstreamRoutes } from './http/routes/upstream-routes.js';
 import { loggerOptions, pathOnly } from './observability/logging.js';
-
-/** Endpoints called by clients' back ends or scripts: errors are OAuth JSON there, pages elsewhere. */
-const JSON_PATHS = /^\/(token|par|userinfo|jwks\.json|\.well-known|health|admin\/api|token\/revoke|token\/introspect)(\/|$|\?)/;
-/** Endpoints a browser-based client (SPA) calls cross-origin: CORS without credentials. */
-const CORS_PATHS = /^\/(token|userinfo|jwks\.json|\.well-known\/openid-configuration|\.well-known\/oauth-authorization-server|token\/revoke)(\?|$)/;
+import { registerMetrics } from './observability/metrics-endpoint.js';
+import { requestIdOf } from './observability/request-id.js';
+import { trustProxyOption } from './config/trust-proxy.js';
 
 const FORM_BODY_LIMIT = 64 * 1024;
 
@@ -33,18 +32,22 @@ export interface App {
   app: FastifyInstance;
   services: Services;
   metrics: Metrics;
+  /** The separate /metrics listener when `metrics.port` is set (the caller listens on it). */
+  metricsApp?: FastifyInstance;
 }
 
 export async function buildApp(config: Config, opts: ServiceOptions & { logger?: boolean | object } = {}): Promise<App> {
   const services = await createServices(config, opts);
   const app = Fastify({
     logger: opts.logger === undefined || opts.logger === false ? false : loggerOptions(opts.logger === true ? {} : (opts.logger as Record<string, unknown>)),
-    genReqId: () => randomId(12),
+    // A proxy's X-Request-Id only when it is a short plain token (src/observability/request-id.ts).
+    genReqId: requestIdOf,
     // One log line per request (written in onResponse) instead of fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: FORM_BODY_LIMIT,
-    trustProxy: true,
-    requestIdHeader: 'x-request-id',
+    // X-Forwarded-For is believed only from the configured proxies (trust_proxy; default none).
+    trustProxy: trustProxyOption(config.trust_proxy),
+    requestIdHeader: false,
     return503OnClosing: true,
   });
 
@@ -54,20 +57,6 @@ export async function buildApp(config: Config, opts: ServiceOptions & { logger?:
   });
   // Any other media type reaches the route as "no form body", and the route answers invalid_request.
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: FORM_BODY_LIMIT }, (_req, _body, done) => done(null, undefined));
-
-  app.addHook('onRequest', async (req, reply) => {
-    if (CORS_PATHS.test(req.url)) {
-      reply.header('Access-Control-Allow-Origin', '*');
-      if (req.method === 'OPTIONS') {
-        return reply
-          .code(204)
-          .header('Access-Control-Allow-Methods', 'GET, POST')
-          .header('Access-Control-Allow-Headers', 'Authorization, Content-Type, DPoP')
-          .header('Access-Control-Max-Age', '600')
-          .send();
-      }
-    }
-  });
 
   // Graceful shutdown: a response finished while the server is closing also closes its keep-alive
   // connection, or close() would wait for that idle socket until the client drops it.
@@ -89,46 +78,59 @@ export async function buildApp(config: Config, opts: ServiceOptions & { logger?:
     req.log.info({ method: req.method, path: pathOnly(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
     metrics.httpDuration.observe({ route: req.routeOptions.url ?? 'unmatched', method: req.method, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
-  app.get('/metrics', async (_req, reply) => reply.header('Cache-Control', 'no-store').type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  const metricsApp = registerMetrics(app, metrics, config.metrics);
 
   const flows = new LoginFlows(services.stores.ephemeral, config.lifetimes.login_flow_seconds);
-  const steps = new LoginSteps(services, flows, metrics);
-
-  app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, req: FastifyRequest, reply: FastifyReply) => {
-    const json = JSON_PATHS.test(req.url);
-    let err: OAuthError;
-    if (error instanceof OAuthError) err = error;
-    else if (error.statusCode === 413) err = new OAuthError('invalid_request', 'the request body is too large', json ? 'json' : 'page', 413);
-    else if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) err = new OAuthError('invalid_request', 'the request could not be parsed', json ? 'json' : 'page', 400);
-    else {
-      req.log.error({ err: error }, 'unhandled error');
-      err = new OAuthError('server_error', 'an internal error occurred', json ? 'json' : 'page', 500);
-    }
-    if (err.delivery === 'json' || json) return sendOAuthError(reply, err.delivery === 'json' ? err : new OAuthError(err.error, err.description, 'json', err.status, err.headers));
-    return sendErrorPage(req, reply, steps, err);
+  const interaction = new LoginInteraction({
+    issuer: config.issuer, loginBaseUrl: config.loginBaseUrl, clock: services.clock, flows, sessions: services.sessions,
+    eids: services.eids, source: services.source, resourceNames: services.resourceNames,
+    clientName: async (id) => (await services.registry.getActive(id))?.client.client_name,
+    ephemeral: services.stores.ephemeral,
+    lifetimes: { codeSeconds: config.lifetimes.code_seconds, flowSeconds: config.lifetimes.login_flow_seconds },
+    logins: metrics.logins,
+    sessionEnded: async (session, log) => notifySessionEnd({
+      grants: services.stores.grants,
+      getClient: async (id) => (await services.registry.get(id))?.client,
+      pending: pendingBackChannel,
+      backChannel: {
+        keys: services.keys, issuer: config.issuer, production: config.production, pairwiseSalt: services.pairwiseSalt,
+        nowS: () => Math.floor(services.clock.now() / 1000),
+        record: (o) => log?.warn({ backchannel: { client_id: o.clientId, ok: o.ok, status: o.status, error: o.error, jti: o.jti } }, 'back-channel logout: another person authenticated in the browser'),
+      },
+    }, session),
+    flowLimits: { perBrowser: services.limits.flowsPerBrowser, perAddress: services.limits.flowsPerAddress, total: services.limits.flowsTotal },
   });
 
-  app.setNotFoundHandler(async (req, reply) => {
-    const err = new OAuthError('not_found', 'no such endpoint', 'page', 404);
-    if (JSON_PATHS.test(req.url)) return sendOAuthError(reply, new OAuthError('not_found', 'no such endpoint', 'json', 404));
-    return sendErrorPage(req, reply, steps, err);
-  });
+  // Pages (login, logout, demo, admin pages): every error is an error page, never a stack trace.
+  app.setErrorHandler(async (error: Error, req: FastifyRequest, reply: FastifyReply) => sendErrorPage(req, reply, services, asOAuthError(error, req, 'page')));
+  app.setNotFoundHandler(async (req, reply) => sendErrorPage(req, reply, services, new OAuthError('not_found', 'no such endpoint', 'page', 404)));
 
-  discoveryRoutes(app, services);
-  authorizeRoutes(app, services, steps);
-  loginRoutes(app, services, steps);
-  upstreamRoutes(app, services, steps);
-  tokenRoutes(app, services, metrics);
-  userinfoRoutes(app, services);
+  const admin = adminRoutes(services);
+  await jsonEndpoints(app, async (api) => {
+    await corsEndpoints(api, (cors) => {
+      discoveryRoutes(cors, services);
+      tokenRoutes(cors, services, metrics);
+      userinfoRoutes(cors, services);
+      revocationRoutes(cors, services);
+    });
+    parRoutes(api, services);
+    introspectionRoutes(api, services);
+    healthRoutes(api, services);
+    admin.api(api);
+    localAltinnRoutes(api, services);
+  });
+  // The admin API answers its own unknown paths (src/admin/admin-api-routes.ts).
+  for (const prefix of ['/.well-known', '/token', '/par', '/userinfo', '/jwks.json', '/health']) await jsonNotFound(app, prefix);
+  authorizeRoutes(app, services, interaction);
+  loginRoutes(app, services, interaction);
   logoutRoutes(app, services);
-  revocationIntrospectionRoutes(app, services);
-  opsRoutes(app, services);
+  siteRoutes(app, services);
   if (config.demoEnabled) demoRoutes(app, services);
-  adminRoutes(app, services);
+  admin.pages(app);
 
   app.addHook('onClose', async () => {
     services.stop();
     await services.stores.close();
   });
-  return { app, services, metrics };
+  return { app, services, metrics, ...(metricsApp ? { metricsApp } : {}) };
 }

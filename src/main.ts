@@ -25,7 +25,9 @@ async function main(): Promise<void> {
     throw e;
   }
   const { app } = built;
-  await app.listen({ port: config.port, host: process.env.HOST ?? '0.0.0.0' });
+  const host = config.host ?? '0.0.0.0';
+  await app.listen({ port: config.port, host });
+  if (built.metricsApp) await built.metricsApp.listen({ port: config.metrics.port!, host });
   const lines = [
     `Ansattporten (independent implementation) is running${config.production ? ' in production mode' : ''}`,
     `  issuer:    ${config.issuer}`,
@@ -33,6 +35,7 @@ async function main(): Promise<void> {
   ];
   if (config.demoEnabled) lines.push(`  demo:      ${config.issuer}/demo`);
   lines.push(`  data:      ${config.dataDir}`);
+  if (built.metricsApp) lines.push(`  metrics:   port ${config.metrics.port} (/metrics)`);
   console.log(lines.join('\n'));
 
   let closing = false;

@@ -4,10 +4,12 @@ import type { Config } from './config/config.js';
 import { ClientRegistry } from './clients/client-registry.js';
 import type { Client } from './clients/client-types.js';
 import { loadClientsFile } from './clients/load-clients-file.js';
-import { validateClientInput } from './clients/validate-client.js';
-import { TESTID, type EidDescriptor } from './eid/eid.js';
-import { UpstreamEid } from './eid/upstream/upstream-eid.js';
+import { validateClientInput } from './clients/validation/validate-client.js';
+import type { Eid } from './eid/eid.js';
+import { createEids } from './eid/eid-registry.js';
 import { ConfigError } from './config/config.js';
+import { loadCertificateTrust } from './oauth/client-auth/load-certificate-trust.js';
+import type { CertificateTrust } from './oauth/client-auth/certificate-trust.js';
 import type { Fixtures } from './fixtures/fixture-types.js';
 import { loadFixturesFile } from './fixtures/load-fixtures.js';
 import type { Acr } from './oauth/authorize/authorization-request.js';
@@ -16,13 +18,15 @@ import type { AuthorisationSource } from './representation/authorisation-source.
 import { CompositeAuthorisationSource } from './representation/composite-source.js';
 import { FixtureAuthorisationSource } from './representation/fixture-source.js';
 import { SessionService } from './session/session-service.js';
+import { TestWorld } from './testworld/test-data.js';
 import type { Stores } from './store/ports.js';
 import { createStores } from './store/create-stores.js';
 import { SigningKeys } from './tokens/signing-keys.js';
-import { KeyRotation } from './tokens/key-rotation.js';
+import { KeyRotation, rotationPolicyFrom } from './tokens/key-rotation.js';
 import type { FailureLimit } from './oauth/client-auth/auth-failure-limit.js';
 import { ScopeRegistry } from './scopes/scope-registry.js';
 import { MemoryScopeStore } from './store/memory/memory-scope-store.js';
+import type { FixedWindowLimit } from './oauth/limits/fixed-window-limit.js';
 
 export const DEMO_CLIENT_ID = 'demo-client';
 
@@ -38,11 +42,12 @@ export interface Services {
   registry: ClientRegistry;
   sessions: SessionService;
   fixtures: Fixtures;
+  /** The fixtures plus the test data in the store (read on every call). */
+  testWorld: TestWorld;
   source: AuthorisationSource;
   resourceNames: { resourceName(id: string): string | undefined };
-  eids: EidDescriptor[];
-  /** Upstream OpenID providers by eID id. */
-  upstreams: Map<string, UpstreamEid>;
+  /** The eIDs of this deployment, in the selector's order (src/eid/eid-registry.ts). */
+  eids: Eid[];
   supportedAcr: Set<Acr>;
   pairwiseSalt: string;
   demoSecret?: string;
@@ -50,6 +55,30 @@ export interface Services {
   clientAuthFailureLimit: FailureLimit;
   /** API scopes, prefixes and access lists (spec §15.4), read from the store on every use. */
   scopes: ScopeRegistry;
+  /** Bounds on what unauthenticated requests can make the provider store (src/oauth/limits/). */
+  limits: RequestLimits;
+  /** Trust store for business certificates in client assertions (none configured: x5c refused). */
+  clientCertificates?: CertificateTrust;
+}
+
+export interface RequestLimits {
+  /** /authorize and /par per client address. */
+  authorizationRequests: FixedWindowLimit;
+  /** Logins in progress started per browser, per address and in total within a flow lifetime. */
+  flowsPerBrowser: FixedWindowLimit;
+  flowsPerAddress: FixedWindowLimit;
+  flowsTotal: FixedWindowLimit;
+  /** Admin login forms (pre-login state) per address and in total. */
+  adminLoginsPerAddress: FixedWindowLimit;
+  adminLoginsTotal: FixedWindowLimit;
+}
+
+function loadClientCertificates(config: Config): CertificateTrust | undefined {
+  try {
+    return loadCertificateTrust(config.client_certificates);
+  } catch (e) {
+    throw new ConfigError(`client_certificates: ${(e as Error).message}`);
+  }
 }
 
 export interface ServiceOptions {
@@ -59,14 +88,12 @@ export interface ServiceOptions {
 
 export async function createServices(config: Config, opts: ServiceOptions = {}): Promise<Services> {
   const clock = opts.clock ?? systemClock;
+  // Read before anything is started, so a bad file stops the start cleanly.
+  const clientCertificates = loadClientCertificates(config);
   const stores = opts.stores ?? (await createStores(config, clock));
   const fixtures = loadFixturesFile(config.fixturesFile);
 
-  const rotation = new KeyRotation(stores.keys, clock, {
-    rotateAfterMs: config.keys.rotate_after_days * 24 * 3600_000,
-    publishAheadMs: config.keys.publish_ahead_hours * 3600_000,
-    keepRetiredMs: config.keys.keep_retired_hours * 3600_000,
-  });
+  const rotation = new KeyRotation(stores.keys, clock, rotationPolicyFrom(config.keys));
   await ensureKeysOnce(stores, rotation);
   const keys = new SigningKeys(stores.keys, clock);
   await keys.init();
@@ -94,7 +121,8 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
     await registry.put(demoClient(config, clock.now()), demoSecret);
   }
 
-  const fixtureSource = new FixtureAuthorisationSource(fixtures);
+  const testWorld = new TestWorld(fixtures, stores.testData);
+  const fixtureSource = new FixtureAuthorisationSource(fixtures, testWorld);
   let source: AuthorisationSource = fixtureSource;
   const as = config.authorization_source;
   if (as.type === 'altinn') {
@@ -106,32 +134,40 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   // ansattporten:orgno: the fixtures' employer rules plus the stored ones (read on every login), whatever the source.
   source = new CompositeAuthorisationSource({ delegate: source, fixtures, ...(stores.employerRules ? { store: stores.employerRules } : {}) });
 
-  const eids: EidDescriptor[] = [];
-  if (config.testidEnabled) eids.push(TESTID);
-  const upstreams = new Map<string, UpstreamEid>();
-  for (const e of config.eids) {
-    if (e.id === TESTID.id || upstreams.has(e.id)) throw new ConfigError(`eids: duplicate eID id "${e.id}"`);
-    const u = new UpstreamEid(e, clock);
-    upstreams.set(e.id, u);
-    eids.push(u.descriptor);
-  }
+  const eids = createEids(config, clock, fixtures);
   const supportedAcr = new Set<Acr>(eids.flatMap((e) => e.acr));
 
   const prefix = config.secureCookies ? '__Host-' : '';
   return {
-    scopes, config, clock, stores, keys, rotation, stop: () => clearInterval(keyTimer), registry, fixtures, source, resourceNames: fixtureSource, eids, upstreams, supportedAcr, pairwiseSalt, demoSecret,
+    scopes, config, clock, stores, keys, rotation, stop: () => clearInterval(keyTimer), registry, fixtures, testWorld, source, resourceNames: fixtureSource, eids, supportedAcr, pairwiseSalt, demoSecret,
     sessions: new SessionService(stores.ephemeral, clock, {
       absoluteMs: config.session.absolute_minutes * 60_000,
       idleMs: config.session.idle_minutes * 60_000,
     }),
+    clientCertificates,
     clientAuthFailureLimit: {
       store: stores.ephemeral, maxFailures: config.rate_limits.client_auth_failures, windowSeconds: config.rate_limits.window_seconds,
     },
+    limits: requestLimits(config, stores),
     cookieNames: {
       session: `${prefix}${config.session.cookie_name}`,
       browser: `${prefix}ansattporten_browser`,
       lang: `${prefix}ansattporten_lang`,
     },
+  };
+}
+
+function requestLimits(config: Config, stores: Stores): RequestLimits {
+  const r = config.rate_limits;
+  const flowWindow = config.lifetimes.login_flow_seconds;
+  const limit = (ns: string, max: number, windowSeconds: number): FixedWindowLimit => ({ store: stores.ephemeral, ns, max, windowSeconds });
+  return {
+    authorizationRequests: limit('rl-authorize', r.authorization_requests_per_minute, 60),
+    flowsPerBrowser: limit('rl-flows-browser', r.login_flows_per_browser, flowWindow),
+    flowsPerAddress: limit('rl-flows-address', r.login_flows_per_address, flowWindow),
+    flowsTotal: limit('rl-flows-total', r.login_flows_total, flowWindow),
+    adminLoginsPerAddress: limit('rl-admin-login-address', r.login_flows_per_address, 30 * 60),
+    adminLoginsTotal: limit('rl-admin-login-total', r.login_flows_total, 30 * 60),
   };
 }
 
@@ -154,7 +190,7 @@ async function ensureKeysOnce(stores: Stores, rotation: KeyRotation): Promise<vo
 }
 
 /** The built-in demo client, registered on every start outside production. */
-export function demoClient(config: Config, now: number): Client {
+function demoClient(config: Config, now: number): Client {
   const res = validateClientInput({
     client_id: DEMO_CLIENT_ID,
     client_name: 'Ansattporten demo client',

@@ -30,7 +30,7 @@ function sendResult<T>(reply: FastifyReply, r: AdminResult<T>, status = 200): Fa
 
 const truthy = (v: unknown) => v === 'true' || v === '1';
 
-export interface AdminApiDeps {
+interface AdminApiDeps {
   auth: AdminAuthenticator;
   clients: ClientAdmin;
   /** Stored employer rules (issue 7); the endpoints exist when the store provides them. */

@@ -2,7 +2,7 @@
  * Who may call the admin API (spec §15.3): Bearer tokens only.
  *  - the static admin token from ADMIN_TOKEN: every scope, every organisation (local use, CLI-like);
  *  - JWT access tokens of a trusted issuer (Maskinporten for Digdir's API), verified with the keys
- *    at ADMIN_TRUSTED_JWKS_URI, carrying `idporten:dcr.*` scopes in a space-separated `scope` claim
+ *    at ADMIN_TRUSTED_JWKS_URI, for the audience ADMIN_TRUSTED_AUDIENCE when set, carrying `idporten:dcr.*` scopes in a space-separated `scope` claim
  *    and a `consumer` claim `{authority, ID: "0192:<orgno>"}`; such a caller only sees and changes
  *    the clients of that organisation.
  */
@@ -14,7 +14,7 @@ import type { AdminConfig } from './admin-config.js';
 export const SCOPE_READ = 'idporten:dcr.read';
 export const SCOPE_WRITE = 'idporten:dcr.write';
 export const SCOPE_MODIFY = 'idporten:dcr.modify';
-export const ADMIN_SCOPES = [SCOPE_READ, SCOPE_WRITE, SCOPE_MODIFY] as const;
+const ADMIN_SCOPES = [SCOPE_READ, SCOPE_WRITE, SCOPE_MODIFY] as const;
 export type AdminScope = (typeof ADMIN_SCOPES)[number];
 
 const TRUSTED_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384'];
@@ -31,7 +31,7 @@ export interface AdminPrincipal {
   expiresAt?: number;
 }
 
-export type AdminAuthResult =
+type AdminAuthResult =
   | { ok: true; principal: AdminPrincipal }
   | { ok: false; error: 'missing' | 'invalid_token'; description: string };
 
@@ -89,6 +89,8 @@ export class AdminAuthenticator {
     try {
       ({ payload } = await jwtVerify(token, this.jwks!, {
         issuer: this.cfg.trustedIssuer!,
+        // ADMIN_TRUSTED_AUDIENCE: the token must be meant for this API (RFC 7519 §4.1.3, RFC 9068 §4);
+        // production mode refuses a trusted issuer without it (src/admin/admin-config.ts).
         ...(this.cfg.trustedAudience ? { audience: this.cfg.trustedAudience } : {}),
         algorithms: TRUSTED_ALGS,
         currentDate: new Date(this.clock.now()),

@@ -1,9 +1,11 @@
 /**
  * Configuration of the admin API and the self-service pages (spec §15.3): the `admin` section of
- * the configuration file plus the environment variables ADMIN_TOKEN, ADMIN_TRUSTED_ISSUER and
- * ADMIN_TRUSTED_JWKS_URI (environment winning). Production mode refuses unsafe settings at start.
+ * the configuration, which the environment variables ADMIN_TOKEN, ADMIN_TRUSTED_ISSUER,
+ * ADMIN_TRUSTED_JWKS_URI and ADMIN_TRUSTED_AUDIENCE set (src/config/env-vars.ts; environment
+ * winning over the file). Production mode refuses unsafe settings at start.
  */
 import { z } from 'zod';
+import { weakSecretReason } from '../core/secret-entropy.js';
 
 const PATH = /^(\/[A-Za-z0-9._~-]+)+$/;
 
@@ -16,17 +18,19 @@ export const AdminConfigFileSchema = z.strictObject({
   pages_path: z.string().regex(PATH, 'must be an absolute path without a trailing slash').default('/admin'),
   /** The self-service pages (they need the admin API to be enabled). */
   pages_enabled: z.boolean().default(true),
+  /** The static admin token; normally from env ADMIN_TOKEN (keep it out of files under version control). */
+  token: z.string().regex(/^[A-Za-z0-9\-._~+/]+=*$/, 'must be usable as a Bearer token (letters, digits and -._~+/ only)').optional(),
   /** Issuer of trusted JWT access tokens (like Maskinporten for Digdir's API); env ADMIN_TRUSTED_ISSUER wins. */
   trusted_issuer: z.string().optional(),
   /** JWKS of the trusted issuer; env ADMIN_TRUSTED_JWKS_URI wins. */
   trusted_jwks_uri: z.string().optional(),
-  /** When set, trusted JWTs must carry this audience. */
+  /** Trusted JWTs must carry this audience (env ADMIN_TRUSTED_AUDIENCE); required in production with a trusted issuer. */
   trusted_audience: z.string().optional(),
   /** Lifetime of a self-service page login (never longer than the pasted token lives). */
   session_minutes: z.number().int().min(1).max(24 * 60).default(30),
 });
 
-export type AdminConfigFile = z.infer<typeof AdminConfigFileSchema>;
+type AdminConfigFile = z.infer<typeof AdminConfigFileSchema>;
 
 export interface AdminConfig {
   enabled: boolean;
@@ -41,7 +45,7 @@ export interface AdminConfig {
   sessionMinutes: number;
 }
 
-export const MIN_ADMIN_TOKEN_LENGTH = 32;
+const MIN_ADMIN_TOKEN_LENGTH = 32;
 
 /** The example value shown in the documentation; refused in production mode. */
 export const DOCUMENTED_EXAMPLE_ADMIN_TOKEN = 'change-me-to-a-long-random-admin-token';
@@ -53,7 +57,7 @@ const EXAMPLE_TOKENS = new Set([
 ]);
 
 /** Whether a token is (or obviously derives from) a documented example value. */
-export function isExampleAdminToken(token: string): boolean {
+function isExampleAdminToken(token: string): boolean {
   const t = token.trim().toLowerCase();
   return EXAMPLE_TOKENS.has(t) || /change[-_ ]?me|example|placeholder|your[-_ ]?token/.test(t);
 }
@@ -75,13 +79,14 @@ function absoluteHttpUrl(value: string, name: string, production: boolean): stri
  * start (the caller turns it into a ConfigError).
  */
 export function resolveAdminConfig(
-  file: Partial<AdminConfigFile> | undefined, env: NodeJS.ProcessEnv, production: boolean,
+  file: Partial<AdminConfigFile> | undefined, production: boolean,
 ): { ok: true; admin: AdminConfig } | { ok: false; error: string } {
   const f = file ?? {};
   try {
-    const token = env.ADMIN_TOKEN || undefined;
-    const trustedIssuer = env.ADMIN_TRUSTED_ISSUER || f.trusted_issuer || undefined;
-    const trustedJwksUri = env.ADMIN_TRUSTED_JWKS_URI || f.trusted_jwks_uri || undefined;
+    const token = f.token || undefined;
+    const trustedIssuer = f.trusted_issuer || undefined;
+    const trustedJwksUri = f.trusted_jwks_uri || undefined;
+    const trustedAudience = f.trusted_audience || undefined;
     if (trustedIssuer && !trustedJwksUri) throw new Error('ADMIN_TRUSTED_ISSUER needs ADMIN_TRUSTED_JWKS_URI (the JWKS of the trusted issuer)');
     if (trustedJwksUri && !trustedIssuer) throw new Error('ADMIN_TRUSTED_JWKS_URI needs ADMIN_TRUSTED_ISSUER');
     if (trustedJwksUri) absoluteHttpUrl(trustedJwksUri, 'ADMIN_TRUSTED_JWKS_URI', production);
@@ -95,6 +100,11 @@ export function resolveAdminConfig(
       }
       if (token !== undefined && isExampleAdminToken(token)) {
         throw new Error('production mode refuses the documented example ADMIN_TOKEN: generate one, e.g. `openssl rand -base64 36`');
+      }
+      const weak = token !== undefined ? weakSecretReason(token) : undefined;
+      if (weak !== undefined) throw new Error(`production mode refuses this ADMIN_TOKEN: it ${weak}`);
+      if (trustedIssuer !== undefined && trustedAudience === undefined) {
+        throw new Error('production mode refuses ADMIN_TRUSTED_ISSUER without ADMIN_TRUSTED_AUDIENCE (admin.trusted_audience): a token the trusted issuer made for another API would be accepted');
       }
     }
     const basePath = f.base_path ?? '/admin/api';
@@ -111,7 +121,7 @@ export function resolveAdminConfig(
         ...(token !== undefined ? { token } : {}),
         ...(trustedIssuer !== undefined ? { trustedIssuer } : {}),
         ...(trustedJwksUri !== undefined ? { trustedJwksUri } : {}),
-        ...(f.trusted_audience !== undefined ? { trustedAudience: f.trusted_audience } : {}),
+        ...(trustedAudience !== undefined ? { trustedAudience } : {}),
         sessionMinutes: f.session_minutes ?? 30,
       },
     };

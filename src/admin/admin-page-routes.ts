@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Params } from '../core/params.js';
 import { safeEqual } from '../core/random.js';
+import { consumeAll } from '../oauth/limits/fixed-window-limit.js';
 import { sendHtml } from '../http/respond.js';
 import type { Services } from '../services.js';
 import { adminTokenFingerprint, hasScope, SCOPE_MODIFY, SCOPE_READ, SCOPE_WRITE, type AdminAuthenticator, type AdminScope } from './admin-auth.js';
@@ -17,7 +18,7 @@ import { clientToFormValues, emptyFormValues, formValuesToInput, paramsToFormVal
 import { renderClientCreatePage, renderClientEditPage, renderClientListPage, renderClientSecretPage } from './pages/client-pages.js';
 import { renderAdminLoginPage } from './pages/login-page.js';
 
-export interface AdminPageDeps {
+interface AdminPageDeps {
   auth: AdminAuthenticator;
   clients: ClientAdmin;
   sessions: AdminSessions;
@@ -63,22 +64,31 @@ export function adminPageRoutes(app: FastifyInstance, s: Services, deps: AdminPa
   app.get(`${pp}/admin.css`, async (_req, reply) => reply.header('Cache-Control', 'public, max-age=3600').type('text/css; charset=utf-8').send(ADMIN_CSS));
   app.get(pp, async (_req, reply) => reply.redirect(`${pp}/clients`, 303));
 
+  // Unauthenticated login state is bounded per address and in total, like logins in progress.
+  const admit = (req: FastifyRequest) => async () =>
+    (await consumeAll([{ limit: s.limits.adminLoginsPerAddress, key: req.ip }, { limit: s.limits.adminLoginsTotal, key: 'all' }])).ok;
+  const tooMany = (reply: FastifyReply) =>
+    page(reply.header('Retry-After', String(s.limits.adminLoginsTotal.windowSeconds)), 429, renderMessagePage({ pagesPath: pp }, 'Too many logins', 'Too many admin logins are in progress. Try again later.'));
+
   app.get(`${pp}/login`, async (req, reply) => {
     if (await sessions.get(req)) return reply.redirect(`${pp}/clients`, 303);
-    const csrf = await sessions.beginLogin(req, reply);
+    const csrf = await sessions.beginLogin(req, reply, admit(req));
+    if (!csrf) return tooMany(reply);
     return page(reply, 200, renderAdminLoginPage({ pagesPath: pp, csrf }));
   });
 
   app.post(`${pp}/login`, async (req, reply) => {
     const f = form(req);
     if (!(await sessions.checkLoginCsrf(req, f.get('csrf')))) {
-      const csrf = await sessions.beginLogin(req, reply);
+      const csrf = await sessions.beginLogin(req, reply, admit(req));
+      if (!csrf) return tooMany(reply);
       return page(reply, 403, renderAdminLoginPage({ pagesPath: pp, csrf, error: 'The login form expired or could not be verified. Please try again.' }));
     }
     const token = (f.get('token') ?? '').trim();
     const r = await auth.authenticateToken(token);
     if (!r.ok) {
-      const csrf = await sessions.beginLogin(req, reply);
+      const csrf = await sessions.beginLogin(req, reply, admit(req));
+      if (!csrf) return tooMany(reply);
       return page(reply, 401, renderAdminLoginPage({ pagesPath: pp, csrf, error: 'The token was not accepted.' }));
     }
     await sessions.create(req, reply, r.principal, r.principal.kind === 'static' ? adminTokenFingerprint(token) : undefined);

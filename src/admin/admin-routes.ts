@@ -8,21 +8,34 @@ import { AdminSessions } from './admin-session.js';
 import { ClientAdmin } from './client-admin.js';
 import { EmployerRuleAdmin } from './employer-rule-admin.js';
 import { ScopeAdmin } from './scope-admin.js';
+import { testDataApiRoutes } from './testdata-routes.js';
 
-export function adminRoutes(app: FastifyInstance, s: Services): void {
+/** The admin API (JSON) and the self-service pages (HTML), registered where each belongs. */
+export interface AdminRoutes {
+  api(app: FastifyInstance): void;
+  pages(app: FastifyInstance): void;
+}
+
+export function adminRoutes(s: Services): AdminRoutes {
   const cfg = s.config.admin;
-  if (!cfg.enabled) return;
+  if (!cfg.enabled) return { api: () => {}, pages: () => {} };
   const auth = new AdminAuthenticator(cfg, s.clock);
   const clients = new ClientAdmin({ registry: s.registry, clock: s.clock, audit: s.stores.audit, production: s.config.production, scopes: s.scopes });
   const employerRules = s.stores.employerRules
     ? new EmployerRuleAdmin({ store: s.stores.employerRules, clock: s.clock, ...(s.stores.audit ? { audit: s.stores.audit } : {}) })
     : undefined;
   const scopes = new ScopeAdmin({ store: s.scopes.store, clock: s.clock, ...(s.stores.audit ? { audit: s.stores.audit } : {}) });
-  adminApiRoutes(app, s, { auth, clients, scopes, ...(employerRules ? { employerRules } : {}) });
-  if (cfg.pagesEnabled) {
-    const sessions = new AdminSessions(s.stores.ephemeral, s.clock, {
-      ttlMinutes: cfg.sessionMinutes, secure: s.config.secureCookies, currentFingerprint: () => auth.staticFingerprint(),
-    });
-    adminPageRoutes(app, s, { auth, clients, sessions });
-  }
+  return {
+    api: (app) => {
+      adminApiRoutes(app, s, { auth, clients, scopes, ...(employerRules ? { employerRules } : {}) });
+      testDataApiRoutes(app, s, auth);
+    },
+    pages: (app) => {
+      if (!cfg.pagesEnabled) return;
+      const sessions = new AdminSessions(s.stores.ephemeral, s.clock, {
+        ttlMinutes: cfg.sessionMinutes, secure: s.config.secureCookies, currentFingerprint: () => auth.staticFingerprint(),
+      });
+      adminPageRoutes(app, s, { auth, clients, sessions });
+    },
+  };
 }

@@ -47,13 +47,17 @@ export class AdminSessions {
     reply.header('Set-Cookie', [...list, parts.join('; ')]);
   }
 
-  /** Starts the login form: a pre-login cookie bound to the form's CSRF token. */
-  async beginLogin(req: FastifyRequest, reply: FastifyReply): Promise<string> {
+  /**
+   * Starts the login form: a pre-login cookie bound to the form's CSRF token. Creating new state is
+   * subject to `admit` (the bounds on unauthenticated state); undefined when it refuses.
+   */
+  async beginLogin(req: FastifyRequest, reply: FastifyReply, admit: () => Promise<boolean> = async () => true): Promise<string | undefined> {
     let id = readCookie(req, this.loginCookieName);
     if (id) {
       const existing = await this.store.get<{ csrf: string }>(LOGIN_NS, sha256b64url(id));
       if (existing) return existing.csrf;
     }
+    if (!(await admit())) return undefined;
     id = randomId();
     const csrf = randomId();
     await this.store.put(LOGIN_NS, sha256b64url(id), { csrf }, LOGIN_TTL_S);

@@ -6,10 +6,14 @@
 import type { ClientRegistry } from '../clients/client-registry.js';
 import { generateClientSecret } from '../clients/client-secret.js';
 import type { Client, ClientJwk, ClientJwks, StoredClient } from '../clients/client-types.js';
-import { validateClientInput, validateJwks, type FieldError } from '../clients/validate-client.js';
+import { validateClientInput } from '../clients/validation/validate-client.js';
+import { validateJwks } from '../clients/validation/client-jwks.js';
+import type { FieldError } from '../clients/validation/field-reader.js';
+import { introspectionScopeFailure } from '../clients/introspection-scope-rule.js';
 import type { Clock } from '../core/clock.js';
 import type { AuditStore } from '../store/ports.js';
 import type { ScopeSubject } from '../scopes/check-client-scopes.js';
+import { isPlainObject } from '../core/json-value.js';
 
 /** Who acts: `orgno` undefined means every organisation (static admin token, CLI). */
 export interface Actor {
@@ -25,7 +29,7 @@ export type ClientView = Client & {
   client_secret_expires_at?: number;
 };
 
-export interface JwksView {
+interface JwksView {
   created?: string;
   last_updated?: string;
   keys: ClientJwk[];
@@ -33,12 +37,13 @@ export interface JwksView {
 
 export type AdminFailure =
   | { ok: false; status: 400; error: 'invalid_client_metadata'; description: string; errors: FieldError[] }
+  | { ok: false; status: 403; error: 'access_denied'; description: string; errors: FieldError[] }
   | { ok: false; status: 404; error: 'not_found'; description: string }
   | { ok: false; status: 409; error: 'conflict'; description: string };
 
 export type AdminResult<T> = { ok: true; value: T } | AdminFailure;
 
-export const AUDIT_ACTIONS = {
+const AUDIT_ACTIONS = {
   create: 'client.create',
   update: 'client.update',
   deactivate: 'client.deactivate',
@@ -53,14 +58,10 @@ export function usesSecret(c: Client): boolean {
 }
 
 /** One year after `now` (calendar year, UTC), in seconds since the epoch: a client key's `exp`. */
-export function keyExpiry(now: number): number {
+function keyExpiry(now: number): number {
   const d = new Date(now);
   d.setUTCFullYear(d.getUTCFullYear() + 1);
   return Math.floor(d.getTime() / 1000);
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function invalid(errors: FieldError[]): AdminFailure {
@@ -70,14 +71,14 @@ function invalid(errors: FieldError[]): AdminFailure {
 
 const notFound = (id: string): AdminFailure => ({ ok: false, status: 404, error: 'not_found', description: `no client ${JSON.stringify(id)}` });
 
-export function toClientView(stored: StoredClient, secret?: string): ClientView {
+function toClientView(stored: StoredClient, secret?: string): ClientView {
   const view: ClientView = { ...stored.client };
   if (secret !== undefined) view.client_secret = secret;
   if (usesSecret(stored.client) && stored.secret_expires_at !== undefined) view.client_secret_expires_at = Math.floor(stored.secret_expires_at / 1000);
   return view;
 }
 
-export function toJwksView(jwks: ClientJwks | undefined): JwksView {
+function toJwksView(jwks: ClientJwks | undefined): JwksView {
   if (!jwks) return { keys: [] };
   return {
     ...(jwks.created !== undefined ? { created: jwks.created } : {}),
@@ -94,7 +95,7 @@ function auditView(stored: StoredClient | undefined): unknown {
   return v;
 }
 
-export interface ClientAdminDeps {
+interface ClientAdminDeps {
   registry: ClientRegistry;
   clock: Clock;
   audit?: AuditStore;
@@ -166,6 +167,7 @@ export class ClientAdmin {
     const res = validateClientInput(input, { production: this.d.production, now });
     if (!res.ok) return invalid(res.errors);
     const client = res.client;
+    const scopeDenied = introspectionScopeFailure(client, { organisationCaller: actor.orgno !== undefined }); if (scopeDenied) return scopeDenied;
     const scopeErrors = this.d.scopes ? await this.d.scopes.checkClient(client) : [];
     if (scopeErrors.length > 0) return invalid(scopeErrors);
     if (client.jwks) {
@@ -205,6 +207,7 @@ export class ClientAdmin {
     const res = validateClientInput(input, { production: this.d.production, now, existing: before.client });
     if (!res.ok) return invalid(res.errors);
     const client = res.client;
+    const scopeDenied = introspectionScopeFailure(client, { organisationCaller: actor.orgno !== undefined, before: before.client }); if (scopeDenied) return scopeDenied;
     const scopeErrors = this.d.scopes ? await this.d.scopes.checkClient(client) : [];
     if (scopeErrors.length > 0) return invalid(scopeErrors);
     if (client.jwks && client.jwks !== before.client.jwks) {

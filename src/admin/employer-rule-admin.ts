@@ -5,26 +5,32 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { FieldError } from '../clients/validate-client.js';
+import type { FieldError } from '../clients/validation/field-reader.js';
 import type { Clock } from '../core/clock.js';
 import { employerRuleSchema, normaliseEmployerRule, zodProblems } from '../fixtures/load-fixtures.js';
 import type { AuditStore, EmployerRuleStore, StoredEmployerRule } from '../store/ports.js';
 import type { Actor } from './client-admin.js';
+import { isPlainObject } from '../core/json-value.js';
 
-export const EMPLOYER_RULE_AUDIT_ACTIONS = {
+const EMPLOYER_RULE_AUDIT_ACTIONS = {
   create: 'employer_rule.create',
   update: 'employer_rule.update',
   delete: 'employer_rule.delete',
 } as const;
 
-export type RuleAdminFailure =
+type RuleAdminFailure =
   | { ok: false; status: 400; error: 'invalid_request'; description: string; errors: FieldError[] }
   | { ok: false; status: 403; error: 'access_denied'; description: string; errors: FieldError[] }
   | { ok: false; status: 404; error: 'not_found'; description: string };
 
 export type RuleAdminResult<T> = { ok: true; value: T } | RuleAdminFailure;
 
-/** A stored rule's input: a fixtures rule, plus the organisation's name and unit type for when the fixtures do not list it. */
+/**
+ * A stored rule's input: a fixtures rule, plus the organisation's unit type for when the fixtures
+ * do not list it, and an optional `name`: a label for administrators only. The name users see in
+ * the picker and tokens carry comes from the organisation registry (the fixtures' organizations),
+ * else it is the orgno (src/representation/employer-rules.ts).
+ */
 const storedRuleInputSchema = employerRuleSchema.extend({
   name: z.string().regex(/\S/, { error: 'must not be empty' }).max(200).optional(),
   unit_type: z.string().regex(/^[A-Z]{2,6}$/, { error: 'must be an Enhetsregisteret unit type code like "AS", "ENK" or "BEDR"' }).optional(),
@@ -32,10 +38,6 @@ const storedRuleInputSchema = employerRuleSchema.extend({
 
 /** Set by the provider: ignored in request bodies. */
 const SERVER_FIELDS = ['id', 'created', 'last_updated'];
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 function invalid(errors: FieldError[]): RuleAdminFailure {
   const description = errors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('; ');
@@ -54,7 +56,7 @@ function otherOrganisation(actor: Actor): RuleAdminFailure {
 }
 
 /** Validates a request body as a rule (orgno already filled in); the normal form or the field errors. */
-export function validateEmployerRuleInput(input: unknown): { ok: true; rule: Omit<StoredEmployerRule, 'id' | 'created' | 'last_updated'> } | { ok: false; errors: FieldError[] } {
+function validateEmployerRuleInput(input: unknown): { ok: true; rule: Omit<StoredEmployerRule, 'id' | 'created' | 'last_updated'> } | { ok: false; errors: FieldError[] } {
   const parsed = storedRuleInputSchema.safeParse(input);
   if (!parsed.success) return { ok: false, errors: zodProblems(parsed.error.issues, input).map((p) => ({ field: p.path, message: p.message })) };
   const { rule, problems } = normaliseEmployerRule(parsed.data);
@@ -65,7 +67,7 @@ export function validateEmployerRuleInput(input: unknown): { ok: true; rule: Omi
   return { ok: true, rule: out };
 }
 
-export interface EmployerRuleAdminDeps {
+interface EmployerRuleAdminDeps {
   store: EmployerRuleStore;
   clock: Clock;
   audit?: AuditStore;

@@ -12,7 +12,7 @@ import { SCOPE_MODIFY, SCOPE_READ, SCOPE_WRITE, type AdminPrincipal, type AdminS
 import type { EmployerRuleAdmin, RuleAdminResult } from './employer-rule-admin.js';
 
 /** The admin API's own helpers (authentication + scope, JSON body, JSON answer). */
-export interface EmployerRuleRouteHelpers {
+interface EmployerRuleRouteHelpers {
   caller(req: FastifyRequest, reply: FastifyReply, scope: AdminScope): Promise<AdminPrincipal | undefined>;
   jsonBody(req: FastifyRequest, reply: FastifyReply): unknown;
   sendJson(reply: FastifyReply, status: number, body: unknown): FastifyReply;

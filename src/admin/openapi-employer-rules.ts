@@ -98,7 +98,7 @@ export const employerRuleSchemas: Record<string, unknown> = {
         default: null,
       },
       rights: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Service-specific free-text rights; only with `{"allow": [<exactly one client id>]}`.' },
-      name: { type: 'string', minLength: 1, maxLength: 200, description: 'The organisation\'s name, used when the fixtures do not list the orgno (else the orgno is shown).' },
+      name: { type: 'string', minLength: 1, maxLength: 200, description: 'A label for administrators. Never shown to users nor put in tokens: they get the organisation registry\'s name, or the orgno when the registry does not list it.' },
       unit_type: { type: 'string', pattern: '^[A-Z]{2,6}$', description: 'Its Enhetsregisteret unit type, likewise.' },
     },
   },

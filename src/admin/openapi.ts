@@ -1,5 +1,5 @@
 /** The OpenAPI 3.1 description of the admin API, served at `{base}/openapi.json`. */
-import { MAX_CLIENT_KEYS } from '../clients/validate-client.js';
+import { MAX_CLIENT_KEYS } from '../clients/validation/client-jwks.js';
 import { SCOPE_MODIFY, SCOPE_READ, SCOPE_WRITE } from './admin-auth.js';
 import { employerRulePaths, employerRuleSchemas, employerRuleTag } from './openapi-employer-rules.js';
 import { scopePaths, scopeSchemas, scopeTag } from './scope-openapi.js';

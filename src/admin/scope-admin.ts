@@ -3,7 +3,7 @@
  * shared by the admin API and the CLI: validation, the organisation boundary (an organisation
  * manages only the scopes under its own prefixes and the access to them) and the audit log.
  */
-import type { FieldError } from '../clients/validate-client.js';
+import type { FieldError } from '../clients/validation/field-reader.js';
 import type { Clock } from '../core/clock.js';
 import { zodProblems } from '../fixtures/load-fixtures.js';
 import type { AuditStore, ScopeStore } from '../store/ports.js';

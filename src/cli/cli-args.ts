@@ -4,7 +4,7 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export interface ParsedArgs {
+interface ParsedArgs {
   positionals: string[];
   flags: Set<string>;
   values: Map<string, string>;

@@ -4,26 +4,24 @@
  * Problems are reported as `clients.json: [1] (client_id "my-app"): redirect_uris[0]: must be an absolute URL`.
  */
 import { readFileSync } from 'node:fs';
+import { weakSecretReason } from '../core/secret-entropy.js';
 import type { Client } from './client-types.js';
-import { validateClientInput } from './validate-client.js';
+import { validateClientInput } from './validation/validate-client.js';
+import { FileProblemsError, problemsMessage } from '../core/file-problems.js';
+import { typeName } from '../core/json-value.js';
+import { introspectionScopeProblem } from './introspection-scope-rule.js';
 import { checkClientScopes, type ScopeFacts } from '../scopes/check-client-scopes.js';
 
-export class ClientsFileError extends Error {
-  /** Each problem without the file name, e.g. `[1] (client_id "my-app"): redirect_uris[0]: ...`. */
-  readonly problems: string[];
-  constructor(message: string, problems: string[] = []) {
-    super(message);
-    this.name = 'ClientsFileError';
-    this.problems = problems;
-  }
+export class ClientsFileError extends FileProblemsError {
+  override readonly name = 'ClientsFileError';
 }
 
-export interface LoadedClient {
+interface LoadedClient {
   client: Client;
   client_secret?: string;
 }
 
-export interface LoadClientsOptions {
+interface LoadClientsOptions {
   production: boolean;
   now: number;
   /** The scope registry's contents: each client's scopes must exist and be available to it (spec §15.4). */
@@ -34,18 +32,9 @@ export interface LoadClientsOptions {
 export const MIN_SECRET_LENGTH = { production: 32, test: 8 } as const;
 
 const SECRET_METHODS = new Set(['client_secret_basic', 'client_secret_post']);
-const MAX_REPORTED = 25;
 
 function fail(source: string, problems: string[]): never {
-  const shown = problems.slice(0, MAX_REPORTED).map((p) => `${source}: ${p}`);
-  if (problems.length > MAX_REPORTED) shown.push(`${source}: ... and ${problems.length - MAX_REPORTED} more problem(s)`);
-  throw new ClientsFileError(shown.join('\n'), problems);
-}
-
-function typeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  return typeof v;
+  throw new ClientsFileError(problemsMessage(source, problems), problems);
 }
 
 /**
@@ -71,6 +60,7 @@ export function parseClientsFile(json: unknown, source: string, opts: LoadClient
 
     const res = validateClientInput(obj, { production: opts.production, now: opts.now });
     if (!res.ok) for (const e of res.errors) add(e.field, e.message);
+    const scopeProblem = res.ok ? introspectionScopeProblem(res.client, { organisationCaller: false }) : undefined; if (scopeProblem) add(scopeProblem.field, scopeProblem.message);
     if (res.ok && opts.scopeFacts) for (const e of checkClientScopes(res.client, opts.scopeFacts)) add(e.field, e.message);
 
     // the method decides whether a secret is needed; fall back to the raw value if validation failed
@@ -92,6 +82,8 @@ export function parseClientsFile(json: unknown, source: string, opts: LoadClient
       add('client_secret', `must be at least ${minSecret} characters${opts.production ? ' in production' : ''} (got ${secret.length})`);
     } else if (!/^[\x21-\x7E]+$/.test(secret)) {
       add('client_secret', 'must consist of printable ASCII characters without spaces');
+    } else if (opts.production && weakSecretReason(secret) !== undefined) {
+      add('client_secret', `is refused in production: it ${weakSecretReason(secret)!}`);
     }
 
     const id = typeof obj.client_id === 'string' ? obj.client_id : res.ok ? res.client.client_id : undefined;

@@ -1,15 +1,47 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { AdminConfigFileSchema, resolveAdminConfig, type AdminConfig } from '../admin/admin-config.js';
+import { deepMerge, envLayer, envVarFor, type EnvVar } from './env-vars.js';
+import { productionProblems } from './production-checks.js';
+
+/** A trusted proxy: an IP address, a CIDR range, or one of proxy-addr's names for private ranges. */
+function isProxyAddress(s: string): boolean {
+  if (s === 'loopback' || s === 'linklocal' || s === 'uniquelocal') return true;
+  const m = /^([^/]+)(?:\/([0-9]{1,3}))?$/.exec(s);
+  if (!m) return false;
+  const family = isIP(m[1]!);
+  if (family === 0) return false;
+  return m[2] === undefined || Number(m[2]) <= (family === 4 ? 32 : 128);
+}
 
 /**
- * One typed configuration. Read from CONFIG_FILE (JSON, snake_case keys) and the environment
- * (PORT, ISSUER, DATA_DIR, CLIENTS_FILE, FIXTURES_FILE, NODE_ENV), environment winning.
+ * One typed configuration, one schema: the configuration file (CONFIG_FILE, JSON, snake_case
+ * keys) and the environment variables (src/config/env-vars.ts, each naming a key of this schema,
+ * environment winning) are merged and validated together by this schema.
  */
 const ConfigFileSchema = z.strictObject({
+  /** NODE_ENV: `production` switches on the production refusals (src/config/production-checks.ts). */
+  node_env: z.enum(['production', 'development', 'test']).optional(),
   port: z.number().int().min(0).max(65535).optional(),
+  /** The address to listen on (env HOST); default 0.0.0.0. */
+  host: z.union([z.ipv4(), z.ipv6(), z.hostname()], { error: 'must be an IP address or a host name' }).optional(),
   issuer: z.string().optional(),
+  /**
+   * Which senders' X-Forwarded-For is believed for the client address (rate limits, logs):
+   * false (default: the connection's address), a hop count, or the proxies' addresses/CIDRs.
+   */
+  trust_proxy: z.union([
+    z.literal(false),
+    z.number().int().min(0).max(16),
+    z.array(z.string().refine(isProxyAddress, { error: 'must be an IP address, a CIDR range (10.0.0.0/8) or loopback, linklocal, uniquelocal' })).min(1),
+  ], { error: 'must be false, a hop count (1) or a list of proxy addresses/CIDRs ("10.0.0.1,10.1.0.0/16")' }).default(false),
+  /** Protection of /metrics: a Bearer token (env METRICS_TOKEN) and/or a separate port (env METRICS_PORT). */
+  metrics: z.strictObject({
+    token: z.string().regex(/^[A-Za-z0-9\-._~+/]+=*$/, 'must be usable as a Bearer token (letters, digits and -._~+/ only)').optional(),
+    port: z.number().int().min(1).max(65535).optional(),
+  }).prefault({}),
   /** Base URL of the browser-facing endpoints (authorize, login pages, logout); defaults to the issuer. */
   login_base_url: z.string().optional(),
   data_dir: z.string().optional(),
@@ -89,6 +121,20 @@ const ConfigFileSchema = z.strictObject({
     /** Failed client authentications allowed per client_id and address per window (then 429). */
     client_auth_failures: z.number().int().min(1).max(100_000).default(20),
     window_seconds: z.number().int().min(1).max(86_400).default(60),
+    /** Authorization and PAR requests allowed per client address per minute (then 429 with Retry-After). */
+    authorization_requests_per_minute: z.number().int().min(1).max(1_000_000).default(600),
+    /**
+     * Logins in progress (and admin logins) started within one flow lifetime: per browser, per
+     * address and in total. The defaults keep a 512 MB instance's short-lived memory bounded.
+     */
+    login_flows_per_browser: z.number().int().min(1).max(1_000_000).default(50),
+    login_flows_per_address: z.number().int().min(1).max(10_000_000).default(2_000),
+    login_flows_total: z.number().int().min(1).max(100_000_000).default(20_000),
+  }).prefault({}),
+  /** Business certificates (virksomhetssertifikat) in client assertions' x5c: trusted CAs and CRLs (PEM or DER files). */
+  client_certificates: z.strictObject({
+    trusted_cas: z.array(z.string().min(1)).default([]),
+    crls: z.array(z.string().min(1)).default([]),
   }).prefault({}),
   store: z.strictObject({
     /**
@@ -97,6 +143,20 @@ const ConfigFileSchema = z.strictObject({
      * (survives restarts; several disk commits per login).
      */
     ephemeral: z.enum(['memory', 'sqlite']).default('memory'),
+    /** PostgreSQL for durable state (env DATABASE_URL). */
+    database_url: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
+    /** PostgreSQL schema (env DATABASE_SCHEMA). */
+    database_schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a PostgreSQL schema name (lowercase letters, digits, _; at most 63)').optional(),
+    /** Redis for short-lived state (env REDIS_URL). */
+    redis_url: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+    /** Prefix of every Redis key (env REDIS_PREFIX). */
+    redis_prefix: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 letters, digits or _.:-').optional(),
+  }).prefault({}),
+  /** The local Altinn (src/testworld/local-altinn.ts): on by default outside production, refused in production. */
+  local_altinn: z.strictObject({
+    enabled: z.boolean().optional(),
+    /** Where it is served, under the issuer: `<issuer><base_path>/authorization/api/v1/authorize`, … */
+    base_path: z.string().regex(/^\/[A-Za-z0-9_-]+(?:\/[A-Za-z0-9_-]+)*$/).default('/altinn'),
   }).prefault({}),
   logging: z.strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -104,8 +164,10 @@ const ConfigFileSchema = z.strictObject({
 });
 
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;
+/** The config file as written (defaults not yet applied). */
+export type ConfigFileInput = z.input<typeof ConfigFileSchema>;
 
-export interface Config extends Omit<ConfigFile, 'port' | 'issuer' | 'data_dir' | 'clients_file' | 'fixtures_file' | 'login_base_url' | 'admin'> {
+export interface Config extends Omit<ConfigFile, 'port' | 'issuer' | 'data_dir' | 'clients_file' | 'fixtures_file' | 'login_base_url' | 'admin' | 'node_env'> {
   /** Admin API and pages, resolved with ADMIN_TOKEN / ADMIN_TRUSTED_ISSUER / ADMIN_TRUSTED_JWKS_URI. */
   admin: AdminConfig;
   production: boolean;
@@ -117,6 +179,8 @@ export interface Config extends Omit<ConfigFile, 'port' | 'issuer' | 'data_dir' 
   fixturesFile: string;
   testidEnabled: boolean;
   demoEnabled: boolean;
+  /** The local Altinn authorisation API (test world); never in production. */
+  localAltinnEnabled: boolean;
   secureCookies: boolean;
   /** PostgreSQL for durable state (clients, keys, grants, audit) when set. */
   databaseUrl?: string;
@@ -132,20 +196,38 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export const DEFAULT_FIXTURES_FILE = resolve(import.meta.dirname, '../../fixtures/default.json');
+const DEFAULT_FIXTURES_FILE = resolve(import.meta.dirname, '../../fixtures/default.json');
 
-function readConfigFile(path: string): ConfigFile {
-  let json: unknown;
+function readConfigFile(path: string): unknown {
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    return JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
     throw new ConfigError(`${path}: cannot read configuration: ${(e as Error).message}`);
   }
-  const parsed = ConfigFileSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigError(`${path}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+}
+
+/** One issue as a message naming where the bad value came from: the environment variable, else the file's key. */
+function describeIssue(issue: z.core.$ZodIssue, set: readonly EnvVar[], env: NodeJS.ProcessEnv, file: string | undefined): string {
+  const v = envVarFor(set, issue.path);
+  if (v) {
+    const raw = env[v.name]!;
+    const message = issue.code === 'invalid_type' && v.kind === 'int' && issue.expected !== 'object' ? 'must be a whole number' : issue.message;
+    return `${v.name}: ${message}${v.secret ? '' : ` (got ${JSON.stringify(raw.length > 200 ? `${raw.slice(0, 200)}...` : raw)})`}`;
   }
+  const where = issue.path.map(String).join('.') || '(root)';
+  return file ? `${file}: ${where}: ${issue.message}` : `${where}: ${issue.message}`;
+}
+
+/**
+ * The configuration file and `overrides` (tests, the CLI) with the environment laid over them,
+ * validated by the one schema.
+ */
+function parseConfig(env: NodeJS.ProcessEnv, overrides: Partial<ConfigFileInput>): ConfigFile {
+  const fromFile = env.CONFIG_FILE ? readConfigFile(env.CONFIG_FILE) : {};
+  const base = fromFile !== null && typeof fromFile === 'object' && !Array.isArray(fromFile) ? { ...fromFile, ...overrides } : fromFile;
+  const { layer, set } = envLayer(env);
+  const parsed = ConfigFileSchema.safeParse(deepMerge(base, layer));
+  if (!parsed.success) throw new ConfigError(describeIssue(parsed.error.issues[0]!, set, env, env.CONFIG_FILE || undefined));
   return parsed.data;
 }
 
@@ -161,44 +243,50 @@ function normaliseBaseUrl(value: string, name: string): string {
   return url.href.replace(/\/+$/, '');
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<ConfigFile> = {}): Config {
-  const fromFile = env.CONFIG_FILE ? readConfigFile(env.CONFIG_FILE) : ConfigFileSchema.parse({});
-  const merged = { ...fromFile, ...overrides };
-  const production = env.NODE_ENV === 'production';
-  const portRaw = env.PORT ?? merged.port ?? 7080;
-  const port = Number(portRaw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be a port number, got "${portRaw}"`);
-  const issuer = normaliseBaseUrl(env.ISSUER ?? merged.issuer ?? `http://localhost:${port}`, 'ISSUER');
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<ConfigFileInput> = {}): Config {
+  const merged = parseConfig(env, overrides);
+  const production = merged.node_env === 'production';
+  const port = merged.port ?? 7080;
+  const issuer = normaliseBaseUrl(merged.issuer ?? `http://localhost:${port}`, 'ISSUER');
   const loginBaseUrl = normaliseBaseUrl(merged.login_base_url ?? issuer, 'login_base_url');
+  if (merged.metrics.port !== undefined && merged.metrics.port === port) throw new ConfigError(`METRICS_PORT (metrics.port) must differ from PORT (${port})`);
   if (production) {
     if (!issuer.startsWith('https://')) throw new ConfigError(`production mode refuses an http issuer ("${issuer}"): set ISSUER to an https URL`);
     if (!loginBaseUrl.startsWith('https://')) throw new ConfigError('production mode refuses an http login_base_url');
     if (merged.demo.enabled) throw new ConfigError('production mode refuses the demo client (demo.enabled)');
+    if (merged.local_altinn.enabled) throw new ConfigError('production mode refuses the local Altinn (local_altinn.enabled)');
     for (const e of merged.eids) {
       if (e.allow_insecure || !e.issuer.startsWith('https://')) throw new ConfigError(`production mode refuses the http upstream eID "${e.id}"`);
     }
   }
-  const admin = resolveAdminConfig(merged.admin, env, production);
+  const admin = resolveAdminConfig(merged.admin, production);
   if (!admin.ok) throw new ConfigError(admin.error);
+  if (production) {
+    const problem = productionProblems(merged)[0];
+    if (problem !== undefined) throw new ConfigError(problem);
+  }
+  const { node_env: _mode, ...rest } = merged;
   return {
-    ...merged,
+    ...rest,
     admin: admin.admin,
     production,
     port,
     issuer,
     loginBaseUrl,
-    dataDir: resolve(env.DATA_DIR ?? merged.data_dir ?? './data'),
-    clientsFile: env.CLIENTS_FILE ?? merged.clients_file,
-    fixturesFile: env.FIXTURES_FILE ?? merged.fixtures_file ?? DEFAULT_FIXTURES_FILE,
+    dataDir: resolve(merged.data_dir ?? './data'),
+    clientsFile: merged.clients_file,
+    fixturesFile: merged.fixtures_file ?? DEFAULT_FIXTURES_FILE,
     testidEnabled: merged.testid.enabled ?? !production,
     demoEnabled: merged.demo.enabled ?? !production,
+    localAltinnEnabled: merged.local_altinn.enabled ?? !production,
     secureCookies: issuer.startsWith('https://'),
-    store: { ephemeral: (env.EPHEMERAL_STORE as 'memory' | 'sqlite' | undefined) ?? merged.store.ephemeral },
-    logging: { level: (env.LOG_LEVEL as ConfigFile['logging']['level'] | undefined) ?? merged.logging.level },
-    databaseUrl: env.DATABASE_URL || undefined,
-    redisUrl: env.REDIS_URL || undefined,
-    databaseSchema: env.DATABASE_SCHEMA || undefined,
-    redisPrefix: env.REDIS_PREFIX || undefined,
+    trust_proxy: merged.trust_proxy === 0 ? false : merged.trust_proxy,
+    // the connection URLs (which may carry passwords) only under their own names below
+    store: { ephemeral: merged.store.ephemeral },
+    databaseUrl: merged.store.database_url,
+    redisUrl: merged.store.redis_url,
+    databaseSchema: merged.store.database_schema,
+    redisPrefix: merged.store.redis_prefix,
   };
 }
 

@@ -9,7 +9,7 @@
  *  - K1, K2: mod-11 check digits.
  */
 
-export type NationalIdResult =
+type NationalIdResult =
   | { ok: true; kind: 'fnr' | 'dnr'; synthetic: boolean; birthDate: string /* YYYY-MM-DD */ }
   | { ok: false; reason: string };
 

@@ -4,7 +4,7 @@
  * - 'redirect': send back to the client's redirect_uri with error, error_description, state, iss
  * - 'json': OAuth error JSON (token, PAR, revocation, introspection)
  */
-export type Delivery = 'page' | 'redirect' | 'json';
+type Delivery = 'page' | 'redirect' | 'json';
 
 export class OAuthError extends Error {
   constructor(
@@ -23,4 +23,3 @@ export class OAuthError extends Error {
   }
 }
 
-export const invalidRequest = (d: string) => new OAuthError('invalid_request', d);

@@ -1,13 +1,8 @@
 import type { FastifyReply } from 'fastify';
 import type { OAuthError } from '../core/oauth-error.js';
 import { renderFormPostPage } from '../ui/index.js';
+import type { ResponseTarget } from '../interaction/outcome.js';
 import { sendHtml, withQuery } from './respond.js';
-
-export interface ResponseTarget {
-  redirectUri: string;
-  responseMode: 'query' | 'form_post';
-  state?: string;
-}
 
 /**
  * Sends the authorization response to the client's (already validated) redirect URI, always with

@@ -3,7 +3,7 @@ import type { EphemeralStore } from '../store/ports.js';
 import type { ClientContext } from '../session/browser-session.js';
 
 /** What a code stands for until it is redeemed once. */
-export interface CodeRecord {
+interface CodeRecord {
   clientId: string;
   redirectUri: string;
   codeChallenge?: string;

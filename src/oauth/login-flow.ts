@@ -17,8 +17,10 @@ export interface LoginFlow {
   /** Set once the user has authenticated (or an existing context was reused). */
   context?: ClientContext;
   reused?: boolean;
-  /** The request sent to an upstream eID, checked on its callback. */
-  upstream?: { eid: string; state: string; nonce: string; verifier: string };
+  /** The sid of the browser session whose context a reused flow continues: it finishes only while that session lives. */
+  sid?: string;
+  /** A login started at an upstream eID: the value it echoes back, and what the eID needs with its answer. */
+  upstream?: { eid: string; correlation: string; pending: Record<string, string> };
   /** Organisations offered by the picker. */
   parties?: Party[];
 }

@@ -1,6 +1,5 @@
 import { sha256b64url } from '../core/random.js';
-import type { Grant, GrantStore } from '../store/ports.js';
-import type { SigningKeys } from '../tokens/signing-keys.js';
+import type { Grant } from '../store/ports.js';
 import { verifyAccessToken } from './bearer-token.js';
 
 /**

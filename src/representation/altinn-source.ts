@@ -44,13 +44,13 @@ import {
 } from './authorisation-source.js';
 import { RAR_TYPE_ALTINN_SERVICE, RAR_TYPE_ORGNO, type NormalisedRar } from './rar-types.js';
 
-export const AUTHORIZED_PARTIES_PATH = '/accessmanagement/api/v1/resourceowner/authorizedparties?includeAltinn2=true';
-export const PERSON_IDENTIFIER_TYPE = 'urn:altinn:person:identifier-no';
+const AUTHORIZED_PARTIES_PATH = '/accessmanagement/api/v1/resourceowner/authorizedparties?includeAltinn2=true';
+const PERSON_IDENTIFIER_TYPE = 'urn:altinn:person:identifier-no';
 export const DEFAULT_ALTINN_TIMEOUT_MS = 3000;
 /** Refuse answers larger than this (a person rarely represents more than a few thousand parties). */
-export const MAX_ALTINN_RESPONSE_BYTES = 10 * 1024 * 1024;
+const MAX_ALTINN_RESPONSE_BYTES = 10 * 1024 * 1024;
 
-export interface AltinnAuthorisationSourceOptions {
+interface AltinnAuthorisationSourceOptions {
   /** e.g. `https://platform.tt02.altinn.no` (no trailing path needed). */
   baseUrl: string;
   /** Whole-request timeout (connect, answer and body). Default 3000 ms. */
@@ -63,7 +63,7 @@ export interface AltinnAuthorisationSourceOptions {
   resourceNames?: Record<string, string> | ((id: string) => string | undefined);
 }
 
-export interface AltinnParty {
+interface AltinnParty {
   partyUuid?: string | null | undefined;
   name?: string | null | undefined;
   organizationNumber?: string | null | undefined;

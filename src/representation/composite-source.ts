@@ -13,7 +13,7 @@ import { AuthorisationSourceError, type AuthorisationSource, type Party, type Pa
 import { evaluateEmployerRules, organizationsForRules, type EvaluatedEmployerRule } from './employer-rules.js';
 import { RAR_TYPE_ORGNO } from './rar-types.js';
 
-export interface CompositeSourceOptions {
+interface CompositeSourceOptions {
   /** The configured source for `ansattporten:altinn:*` (fixtures or Altinn). */
   delegate: AuthorisationSource;
   /** Organisation names/unit types and the file's `employer_rules`. */

@@ -9,15 +9,18 @@ import type { OrganizationForm } from './rar-types.js';
 
 /** A rule as evaluated: a fixtures rule, or a stored rule that may name an organisation the fixtures do not list. */
 export type EvaluatedEmployerRule = EmployerRule & {
-  /** Display name for an organisation missing from `organizations` (stored rules only). */
+  /**
+   * The rule author's label for the organisation (stored rules only). Never shown to users nor put
+   * in tokens: organisation names come from the organisation registry only.
+   */
   name?: string;
   /** Enhetsregisteret unit type for such an organisation (stored rules only). */
   unit_type?: string;
-  /** ISO time of the last change (stored rules): the most recent rule's name wins. */
+  /** ISO time of the last change (stored rules): the most recent rule's unit type wins. */
   last_updated?: string;
 };
 
-export interface EmployerRuleQuery {
+interface EmployerRuleQuery {
   /** E-mail identity of the person (Entra ID logins). */
   email?: string;
   /** Entra group object ids. */
@@ -90,10 +93,12 @@ export function evaluateEmployerRules(
 }
 
 /**
- * `known` followed by the organisations that only `rules` name (by orgno): each a main unit with
- * the `name` and `unit_type` of the most recently updated rule for that orgno that carries them
- * (whether or not that rule grants anything to the person at hand), else the orgno as name and
- * unit type "".
+ * `known` followed by the organisations that only `rules` name (by orgno): each a main unit
+ * named by its orgno (never by the free text a rule's author chose: a name shown in the picker
+ * and carried in tokens must come from the organisation registry, or anyone allowed to write a
+ * rule could present their organisation as another), with the `unit_type` of the most recently
+ * updated rule for that orgno that carries one (whether or not that rule grants anything to the
+ * person at hand), else "".
  */
 export function organizationsForRules(rules: readonly EvaluatedEmployerRule[], known: readonly FixtureOrganization[]): FixtureOrganization[] {
   const listed = new Set(known.map((o) => o.orgno));
@@ -108,15 +113,12 @@ export function organizationsForRules(rules: readonly EvaluatedEmployerRule[], k
   return extra.length === 0 ? [...known] : [...known, ...extra];
 }
 
-/** An organisation only the rules know: a main unit named by its most recently updated named rule. */
+/** An organisation only the rules know: a main unit shown by its orgno. */
 function unlistedOrganization(orgno: string, rules: readonly EvaluatedEmployerRule[]): FixtureOrganization {
-  const latest = (field: 'name' | 'unit_type'): string | undefined => {
-    let best: EvaluatedEmployerRule | undefined;
-    for (const r of rules) {
-      if (r[field] === undefined) continue;
-      if (best === undefined || (r.last_updated ?? '') >= (best.last_updated ?? '')) best = r;
-    }
-    return best?.[field];
-  };
-  return { orgno, name: latest('name') ?? orgno, unit_type: latest('unit_type') ?? '', parent_orgno: null, deleted: false };
+  let best: EvaluatedEmployerRule | undefined;
+  for (const r of rules) {
+    if (r.unit_type === undefined) continue;
+    if (best === undefined || (r.last_updated ?? '') >= (best.last_updated ?? '')) best = r;
+  }
+  return { orgno, name: orgno, unit_type: best?.unit_type ?? '', parent_orgno: null, deleted: false };
 }

@@ -20,7 +20,7 @@ import {
 /** `resource_name` of a legacy service whose name is unknown, as observed in a real answer (§9.6). */
 export const UNKNOWN_SERVICE_NAME = 'ukjent tjeneste';
 
-export interface ResourceNames {
+interface ResourceNames {
   resourceName(id: string): string | undefined;
 }
 

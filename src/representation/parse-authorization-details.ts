@@ -24,8 +24,8 @@ export const MAX_AUTHORIZATION_DETAILS_BYTES = 20 * 1024;
 /** Largest accepted number of objects in the array. */
 export const MAX_AUTHORIZATION_DETAILS_OBJECTS = 20;
 /** Largest accepted number of actions in one object, and length of one action. */
-export const MAX_ACTIONS_PER_OBJECT = 50;
-export const MAX_ACTION_LENGTH = 200;
+const MAX_ACTIONS_PER_OBJECT = 50;
+const MAX_ACTION_LENGTH = 200;
 
 /** Altinn Resource Registry ids: letters, digits, `_` and `-` (e.g. `app_ttd_demo`, `eksempel-tjeneste`). */
 const ALTINN_RESOURCE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/;

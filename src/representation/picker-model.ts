@@ -6,9 +6,9 @@ import { ORGNO_PATTERN, type Party } from './authorisation-source.js';
 import type { NormalisedRar } from './rar-types.js';
 
 /** The form value of the "represent myself" option. */
-export const SELF_CHOICE = 'self';
+const SELF_CHOICE = 'self';
 
-export interface PartyGroup {
+interface PartyGroup {
   party: Party;
   /** Sub-units of `party` that are in the list, sorted by name. */
   subunits: Party[];

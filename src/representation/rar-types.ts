@@ -19,46 +19,8 @@ export function isRarType(value: unknown): value is RarType {
 
 export type OrganizationForm = 'enterprise' | 'business';
 
-/** Booleans arrive both as JSON booleans and as strings in real clients (§9.1). */
-export type BooleanLike = boolean | 'true' | 'false';
-
 /** `urn:altinn:resource:` — prefix of every requested resource (§9.3, §9.6). */
 export const ALTINN_RESOURCE_URN_PREFIX = 'urn:altinn:resource:';
-
-// ---------------------------------------------------------------------------------------------
-// Request models (§9.3, §9.5, §9.6, §19.1)
-// ---------------------------------------------------------------------------------------------
-
-export interface AltinnResourceRequest {
-  type: typeof RAR_TYPE_ALTINN_RESOURCE;
-  /** `urn:altinn:resource:{resource-id}` */
-  resource: string;
-  /** `"read"`, `"read,write"` or `["read","write"]` */
-  actions?: string | string[];
-  organizationform?: OrganizationForm;
-  allow_multiple_organizations?: BooleanLike;
-  allow_deleted_organizations?: BooleanLike;
-  representation_is_required?: BooleanLike;
-}
-
-export interface AltinnServiceRequest {
-  type: typeof RAR_TYPE_ALTINN_SERVICE;
-  /** `urn:altinn:resource:{serviceCode}:{serviceEditionCode}` */
-  resource: string;
-  organizationform?: OrganizationForm;
-  allow_multiple_organizations?: BooleanLike;
-  allow_deleted_organizations?: BooleanLike;
-  representation_is_required?: BooleanLike;
-}
-
-export interface OrgnoRequest {
-  type: typeof RAR_TYPE_ORGNO;
-  organizationform?: OrganizationForm;
-  allow_multiple_organizations?: BooleanLike;
-  representation_is_required?: BooleanLike;
-}
-
-export type RarRequest = AltinnResourceRequest | AltinnServiceRequest | OrgnoRequest;
 
 // ---------------------------------------------------------------------------------------------
 // Normalised request (after parse-authorization-details.ts)
@@ -107,7 +69,7 @@ export interface Iso6523Org {
   ID: string;
 }
 
-export interface IssuedAltinnResourceParty {
+interface IssuedAltinnResourceParty {
   orgno: Iso6523Org;
   /** Bare resource id (no URN prefix). */
   resource: string;
@@ -123,7 +85,7 @@ export interface IssuedAltinnResource {
   authorized_parties?: IssuedAltinnResourceParty[];
 }
 
-export interface IssuedOrgnoParty {
+interface IssuedOrgnoParty {
   orgno: Iso6523Org;
   name: string;
   rights?: string[];
@@ -135,7 +97,7 @@ export interface IssuedOrgno {
 }
 
 /** Note the capitalised keys (legacy Altinn 2 model, §9.6). */
-export interface IssuedReportee {
+interface IssuedReportee {
   Authority: typeof ISO6523_AUTHORITY;
   ID: string;
   Name: string;

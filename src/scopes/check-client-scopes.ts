@@ -5,7 +5,7 @@
  * (openid, profile, the introspection scope) are always known; rules about who may hold the
  * introspection scope live with the client validation.
  */
-import type { FieldError } from '../clients/validate-client.js';
+import type { FieldError } from '../clients/validation/field-reader.js';
 import { BUILT_IN_SCOPES, type ApiScope } from './scope-types.js';
 
 /** The facts the rule reads; a snapshot of the registry or a per-request lookup. */

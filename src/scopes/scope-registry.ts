@@ -7,7 +7,7 @@ import type { Clock } from '../core/clock.js';
 import type { Fixtures } from '../fixtures/fixture-types.js';
 import type { ScopeStore } from '../store/ports.js';
 import { checkClientScopes, factsFromLists, scopeRefusal, type ScopeFacts, type ScopeSubject } from './check-client-scopes.js';
-import type { FieldError } from '../clients/validate-client.js';
+import type { FieldError } from '../clients/validation/field-reader.js';
 import { NO_SCOPE_POLICY, scopeTokenPolicy, type ScopeTokenPolicy } from './scope-token-policy.js';
 import { BUILT_IN_SCOPES, OPENID_SCOPES, type ApiScope } from './scope-types.js';
 

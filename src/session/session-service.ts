@@ -69,7 +69,45 @@ export class SessionService {
     return { loaded, cookieValue };
   }
 
+  /**
+   * A person has just authenticated for a client (not a silent reuse). The cookie value always
+   * changes, so a value planted in the browser beforehand is worthless afterwards (session
+   * fixation, RFC 6819 §4.2.4 by analogy; OWASP session management). The same person keeps the
+   * session (its sid, contexts and absolute timer) under the new value; another person never
+   * joins it: the old session ends (returned as `ended`, for the logout notifications) and a new
+   * one starts.
+   */
+  async authenticate(existing: LoadedSession | undefined, clientId: string, ctx: ClientContext): Promise<{ loaded: LoadedSession; cookieValue: string; ended?: BrowserSession }> {
+    const now = this.clock.now();
+    if (existing && isSessionAlive(existing.session, now, this.timers)) {
+      await this.store.delete(NS, existing.key);
+      const samePerson = Object.values(existing.session.contexts).every((c) => !differentPersons(c, ctx));
+      if (samePerson) {
+        const cookieValue = randomId(32);
+        const moved: LoadedSession = { key: SessionService.keyFor(cookieValue), session: existing.session };
+        const { loaded } = await this.addContext(moved, clientId, ctx);
+        return { loaded, cookieValue };
+      }
+      const started = await this.addContext(undefined, clientId, ctx);
+      return { loaded: started.loaded, cookieValue: started.cookieValue!, ended: existing.session };
+    }
+    const started = await this.addContext(undefined, clientId, ctx);
+    return { loaded: started.loaded, cookieValue: started.cookieValue! };
+  }
+
   async destroy(key: string): Promise<void> {
     await this.store.delete(NS, key);
   }
+}
+
+/**
+ * Two contexts are of different persons when their identities can be compared and differ: two
+ * national identity numbers, or two identities of the same kind without one (work accounts by
+ * issuer and subject). A national identity number and a work account cannot be compared: the same
+ * employee often has both, and they may share one session.
+ */
+export function differentPersons(a: Pick<ClientContext, 'pid' | 'subjectRef'>, b: Pick<ClientContext, 'pid' | 'subjectRef'>): boolean {
+  if (a.pid !== undefined && b.pid !== undefined) return a.pid !== b.pid;
+  if (a.pid === undefined && b.pid === undefined) return a.subjectRef !== b.subjectRef;
+  return false;
 }

@@ -1,10 +1,10 @@
-import { join } from 'node:path';
 import type { Config } from '../config/config.js';
 import type { Clock } from '../core/clock.js';
 import type { Stores } from './ports.js';
 import { createPostgresStores } from './postgres/postgres-store.js';
 import { createRedisEphemeralStore } from './redis/redis-ephemeral-store.js';
 import { createSqliteStores } from './sqlite/sqlite-store.js';
+import { sqlitePath } from './sqlite/sqlite-database.js';
 import { MemoryEphemeralStore } from './memory/memory-ephemeral-store.js';
 
 /**
@@ -17,7 +17,7 @@ import { MemoryEphemeralStore } from './memory/memory-ephemeral-store.js';
 export async function createStores(config: Config, clock: Clock): Promise<Stores> {
   const durable = config.databaseUrl
     ? await createPostgresStores(config.databaseUrl, clock, config.databaseSchema ? { schema: config.databaseSchema } : {})
-    : createSqliteStores(join(config.dataDir, 'ansattporten.sqlite'), clock);
+    : createSqliteStores(sqlitePath(config.dataDir), clock);
   if (!config.redisUrl) {
     // One process on one machine: short-lived state may live in memory (as Redis keeps it), which
     // saves several disk commits per login; sessions and logins in progress then end at a restart.
@@ -48,6 +48,7 @@ export async function createStores(config: Config, clock: Clock): Promise<Stores
     grants: durable.grants,
     ...(durable.audit ? { audit: durable.audit } : {}),
     ...(durable.employerRules ? { employerRules: durable.employerRules } : {}),
+    ...(durable.testData ? { testData: durable.testData } : {}),
     ...(durable.scopes ? { scopes: durable.scopes } : {}),
     async ping() {
       await Promise.all([durable.ping(), ephemeral.ping()]);

@@ -71,6 +71,11 @@ export interface Grant {
   authorizationDetails?: unknown[];
   resource?: string;
   clientAmr: string;
+  /**
+   * RFC 7638 thumbprint of the DPoP key the grant's refresh tokens are bound to (public clients,
+   * RFC 9449 §5); a refresh must then carry a proof made with that key.
+   */
+  dpopJkt?: string;
   createdAt: number; // ms
   expiresAt: number; // ms, absolute (authorization_lifetime)
   revoked: boolean;
@@ -158,6 +163,32 @@ export interface EmployerRuleStore {
 }
 // --- end employer rules ---------------------------------------------------------------------
 
+// --- test data (test world) ------------------------------------------------------------------
+
+/** The kinds of test data that can be added at run time (src/testworld/test-data.ts). */
+export type TestDataKind = 'persons' | 'organizations' | 'roles' | 'rights' | 'access_packages' | 'work_accounts';
+
+/** One test-data entry: a fixtures-format entry of `kind`, identified by its natural `key`. */
+export interface TestDataEntry {
+  kind: TestDataKind;
+  /** e.g. the pid of a person, the orgno of an organisation, "<pid> <orgno> <role>" of a role. */
+  key: string;
+  /** The entry in the fixtures file's format. */
+  data: Record<string, unknown>;
+  /** ISO 8601 time. */
+  created: string;
+}
+
+export interface TestDataStore {
+  /** Every entry (or those of one kind), ordered by kind, then created, then key. */
+  list(kind?: TestDataKind): Promise<TestDataEntry[]>;
+  /** Insert or replace (by kind and key). */
+  put(entry: TestDataEntry): Promise<void>;
+  /** True when an entry was deleted. */
+  delete(kind: TestDataKind, key: string): Promise<boolean>;
+}
+// --- end test data ----------------------------------------------------------------------------
+
 // --- API scopes (spec §15.4) ------------------------------------------------------------------
 /** API scopes, their prefixes and access lists; read on every request (no cache), so a change made anywhere applies at once. */
 export interface ScopeStore {
@@ -190,6 +221,8 @@ export interface Stores {
   audit?: AuditStore;
   /** Employer rules for ansattporten:orgno (every built-in durable adapter provides them). */
   employerRules?: EmployerRuleStore;
+  /** Test data added at run time (every built-in durable adapter provides it). */
+  testData?: TestDataStore;
   /** API scopes, prefixes and access lists (every built-in durable adapter provides them). */
   scopes?: ScopeStore;
   /** Readiness probe. */

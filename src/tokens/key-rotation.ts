@@ -11,18 +11,27 @@ export interface RotationPolicy {
   keepRetiredMs: number;
 }
 
-export const DEFAULT_ROTATION: RotationPolicy = {
+const DEFAULT_ROTATION: RotationPolicy = {
   rotateAfterMs: 90 * 24 * 3600_000,
   publishAheadMs: 24 * 3600_000,
   keepRetiredMs: 48 * 3600_000,
 };
+
+/** The policy of the configuration's `keys` section (days and hours), as the server and the CLI use it. */
+export function rotationPolicyFrom(keys: { rotate_after_days: number; publish_ahead_hours: number; keep_retired_hours: number }): RotationPolicy {
+  return {
+    rotateAfterMs: keys.rotate_after_days * 24 * 3600_000,
+    publishAheadMs: keys.publish_ahead_hours * 3600_000,
+    keepRetiredMs: keys.keep_retired_hours * 3600_000,
+  };
+}
 
 export class RotationRefused extends Error {
   override name = 'RotationRefused';
 }
 
 /** Pure: the keys to act on now. */
-export function rotationPlan(keys: SigningKeyRecord[], now: number, p: RotationPolicy): { due: boolean; current?: SigningKeyRecord; next?: SigningKeyRecord; expired: SigningKeyRecord[] } {
+function rotationPlan(keys: SigningKeyRecord[], now: number, p: RotationPolicy): { due: boolean; current?: SigningKeyRecord; next?: SigningKeyRecord; expired: SigningKeyRecord[] } {
   const current = keys.filter((k) => k.state === 'current').sort((a, b) => a.createdAt - b.createdAt)[0];
   const next = keys.filter((k) => k.state === 'next').sort((a, b) => a.createdAt - b.createdAt)[0];
   const expired = keys.filter((k) => k.state === 'retired' && (k.publishUntil ?? 0) <= now);

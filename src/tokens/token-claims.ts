@@ -46,6 +46,8 @@ export function releasedPersonClaims(grant: Grant): Record<string, unknown> {
 /** JWT access token claims (RFC 9068, spec §8.3). */
 export function accessTokenClaims(a: {
   issuer: string; client: Client; grant: Grant; iat: number; lifetime: number; jti: string;
+  /** Thumbprint of the DPoP key the token is bound to (RFC 9449 §6.1). */
+  jkt?: string;
 }): Record<string, unknown> {
   const { grant, client } = a;
   const claims: Record<string, unknown> = { iss: a.issuer };
@@ -65,5 +67,6 @@ export function accessTokenClaims(a: {
   claims.iat = a.iat;
   claims.exp = a.iat + a.lifetime;
   claims.jti = a.jti;
+  if (a.jkt !== undefined) claims.cnf = { jkt: a.jkt };
   return claims;
 }

@@ -254,6 +254,22 @@ export const MESSAGES = {
     en: 'Logout from {host}',
     se: 'Olggosčáliheapmi: {host}',
   },
+  'logoutconfirm.title': { nb: 'Vil du logge ut?', nn: 'Vil du logge ut?', en: 'Do you want to log out?', se: 'Háliidatgo čálihit olggos?' },
+  'logoutconfirm.message': {
+    nb: 'Du blir logget ut av Ansattporten og alle tjenestene du har logget inn på med Ansattporten i denne nettleseren.',
+    nn: 'Du vert logga ut av Ansattporten og alle tenestene du har logga inn på med Ansattporten i denne nettlesaren.',
+    en: 'You will be logged out of Ansattporten and every service you have logged in to with Ansattporten in this browser.',
+    se: 'Don čálihuvvot olggos Ansattportenis ja buot bálvalusain maidda leat čálihan sisa Ansattporteniin dán neahttalohkkis.',
+  },
+  'logoutconfirm.yes': { nb: 'Ja, logg ut', nn: 'Ja, logg ut', en: 'Yes, log out', se: 'Juo, čálit olggos' },
+  'logoutconfirm.no': { nb: 'Nei, forbli innlogget', nn: 'Nei, ver innlogga', en: 'No, stay logged in', se: 'Ii, báze sisačálihuvvon' },
+  'logoutkept.title': { nb: 'Du er fortsatt logget inn', nn: 'Du er framleis logga inn', en: 'You are still logged in', se: 'Don leat ain sisačálihuvvon' },
+  'logoutkept.message': {
+    nb: 'Du ble ikke logget ut. Du kan lukke denne siden og fortsette å bruke tjenestene.',
+    nn: 'Du vart ikkje logga ut. Du kan lukke denne sida og halde fram med å bruke tenestene.',
+    en: 'You were not logged out. You can close this page and continue using the services.',
+    se: 'Don it čálihuvvon olggos. Sáhtát giddet dán siiddu ja joatkit bálvalusaid geavaheami.',
+  },
 
   // ---- form_post -----------------------------------------------------------------------------
   'formpost.title': { nb: 'Sender deg videre', nn: 'Sender deg vidare', en: 'Redirecting', se: 'Sáddejuvvo viidáset' },

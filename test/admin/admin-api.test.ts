@@ -267,20 +267,24 @@ describe('admin API', () => {
       expect(c.redirect_uris).toEqual(['http://localhost:3000/cb', 'http://app.example.test/cb']);
     });
 
-    it('frontchannel_logout_uri must be on the host of a registered redirect URI', async () => {
+    it('frontchannel_logout_uri must be in the registrable domain (eTLD+1) of a registered redirect URI', async () => {
       expect(fieldsOf(await api(server, 'POST', '/clients', {
-        body: clientBody('fcl', { frontchannel_logout_uri: 'https://elsewhere.example.test/fcl' }),
+        body: clientBody('fcl', { frontchannel_logout_uri: 'https://fcl.elsewhere.test/fcl' }),
       }))).toEqual(['frontchannel_logout_uri']);
       const ok = await create('fclok', { frontchannel_logout_uri: 'https://fclok.example.test/fcl', frontchannel_logout_session_required: true });
       expect(ok).toMatchObject({ frontchannel_logout_uri: 'https://fclok.example.test/fcl', frontchannel_logout_session_required: true });
+      const sibling = await create('fclsib', { frontchannel_logout_uri: 'https://logout.example.test/fcl' });
+      expect(sibling).toMatchObject({ frontchannel_logout_uri: 'https://logout.example.test/fcl' });
     });
 
-    it('backchannel_logout_uri must be on the host of a registered redirect URI; backchannel_logout_session_required is set automatically', async () => {
+    it('backchannel_logout_uri must be in the registrable domain (eTLD+1) of a registered redirect URI; backchannel_logout_session_required is set automatically', async () => {
       expect(fieldsOf(await api(server, 'POST', '/clients', {
-        body: clientBody('bcl', { backchannel_logout_uri: 'https://elsewhere.example.test/bcl' }),
+        body: clientBody('bcl', { backchannel_logout_uri: 'https://bcl.elsewhere.test/bcl' }),
       }))).toEqual(['backchannel_logout_uri']);
       const ok = await create('bclok', { backchannel_logout_uri: 'https://bclok.example.test/bcl', backchannel_logout_session_required: false });
       expect(ok).toMatchObject({ backchannel_logout_uri: 'https://bclok.example.test/bcl', backchannel_logout_session_required: true });
+      const sibling = await create('bclsib', { backchannel_logout_uri: 'https://api.example.test:8443/bcl' });
+      expect(sibling).toMatchObject({ backchannel_logout_uri: 'https://api.example.test:8443/bcl', backchannel_logout_session_required: true });
     });
 
     it('sso_disabled is accepted but always stored as true (create and update)', async () => {

@@ -11,7 +11,7 @@ export interface TrustedIssuer {
   issuer: string;
   jwksUri: string;
   /** A JWT access token as the trusted issuer (Maskinporten-like) would issue it. */
-  token(o: { orgno?: string; scope?: string; expSeconds?: number; iss?: string; consumer?: unknown; nowS?: number }): Promise<string>;
+  token(o: { orgno?: string; scope?: string; expSeconds?: number; iss?: string; consumer?: unknown; nowS?: number; aud?: string }): Promise<string>;
   /** A token signed by a key the issuer does not publish. */
   forgedToken(o: { orgno: string; scope: string }): Promise<string>;
   close(): Promise<void>;
@@ -32,13 +32,13 @@ export async function startTrustedIssuer(): Promise<TrustedIssuer> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
   const issuer = 'https://maskinporten.test.example/';
-  const sign = (key: CryptoKey, o: { orgno?: string; scope?: string; expSeconds?: number; iss?: string; consumer?: unknown; nowS?: number }) => {
+  const sign = (key: CryptoKey, o: { orgno?: string; scope?: string; expSeconds?: number; iss?: string; consumer?: unknown; nowS?: number; aud?: string }) => {
     const now = o.nowS ?? Math.floor(Date.now() / 1000);
     const consumer = o.consumer !== undefined ? o.consumer : { authority: 'iso6523-actorid-upis', ID: `0192:${o.orgno ?? ORG_A}` };
     return new SignJWT({ scope: o.scope ?? '', ...(consumer !== null ? { consumer } : {}), client_id: `selfservice-${o.orgno ?? 'x'}`, token_type: 'Bearer' })
       .setProtectedHeader({ alg: 'RS256', kid: 'mp-key-1' })
       .setIssuer(o.iss ?? issuer)
-      .setAudience('unspecified')
+      .setAudience(o.aud ?? 'unspecified')
       .setIssuedAt(now)
       .setExpirationTime(now + (o.expSeconds ?? 120))
       .setJti(crypto.randomUUID())

@@ -4,19 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, loginWithTestId, startServer, type TestServer } from '../e2e/harness.js';
+import { startCodeFlow } from '../e2e/openid-client-flow.js';
 import { ADMIN_TOKEN, api, clientBody } from './admin-helpers.js';
 
 /** Starts an authorization request for the client and returns what is needed to finish it. */
 async function authorization(server: TestServer, clientId: string, secret: string, redirectUri: string) {
-  const config = await oidc.discovery(new URL(server.issuer), clientId, undefined, oidc.ClientSecretBasic(secret), { execute: [oidc.allowInsecureRequests] });
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const nonce = oidc.randomNonce();
-  const url = oidc.buildAuthorizationUrl(config, {
-    redirect_uri: redirectUri, scope: 'openid profile', state, nonce,
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
-  });
-  return { config, url, verifier, state, nonce };
+  return startCodeFlow(server.issuer, clientId, oidc.ClientSecretBasic(secret), redirectUri);
 }
 
 async function tokenRequest(server: TestServer, clientId: string, secret: string, form: Record<string, string>) {

@@ -8,7 +8,8 @@ const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
 const DEV = { production: false, now: NOW };
 const PROD = { production: true, now: NOW };
 const SECRET8 = 'abcdefgh';
-const SECRET32 = 'a'.repeat(16) + 'B'.repeat(16);
+/** 32 characters with enough variety for production (src/core/secret-entropy.ts). */
+const SECRET32 = 'aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF';
 
 function web(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -135,6 +136,17 @@ describe('parseClientsFile', () => {
         'clients.json: [0] (client_id "a"): client_secret: must be at least 32 characters in production (got 8)',
       );
       expect(parseClientsFile([web('a', { client_secret: SECRET32 })], 'clients.json', PROD)[0]!.client_secret).toBe(SECRET32);
+    });
+
+    it('production refuses a secret with little entropy (one repeated character, few distinct characters), naming the client and field', () => {
+      const weak = 'a'.repeat(16) + 'B'.repeat(16);
+      expect(parseClientsFile([web('a', { client_secret: weak })], 'clients.json', DEV)[0]!.client_secret).toBe(weak);
+      expect(msg([web('a', { client_secret: weak })], PROD)).toBe(
+        'clients.json: [0] (client_id "a"): client_secret: is refused in production: it has too little entropy (about 32 bits estimated, at least 128 needed; generate one, e.g. `openssl rand -base64 32`)',
+      );
+      expect(msg([web('a', { client_secret: 'x'.repeat(64) })], PROD)).toBe(
+        'clients.json: [0] (client_id "a"): client_secret: is refused in production: it is one repeated character',
+      );
     });
 
     it('must be a printable ASCII string', () => {

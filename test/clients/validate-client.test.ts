@@ -1,6 +1,8 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { generateKeyPairSync, type JsonWebKey } from 'node:crypto';
-import { validateClientInput, validateJwks, type FieldError, type ValidateClientOptions } from '../../src/clients/validate-client.js';
+import { validateClientInput, type ValidateClientOptions } from '../../src/clients/validation/validate-client.js';
+import { validateJwks } from '../../src/clients/validation/client-jwks.js';
+import type { FieldError } from '../../src/clients/validation/field-reader.js';
 import { CLIENT_DEFAULTS, type Client } from '../../src/clients/client-types.js';
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
@@ -386,18 +388,45 @@ describe('validateClientInput: redirect URIs', () => {
 });
 
 describe('validateClientInput: logout URIs', () => {
-  it('front- and back-channel URIs must share the host of a redirect URI', () => {
+  it('front- and back-channel URIs must be in the registrable domain (eTLD+1) of a redirect URI', () => {
     const c = ok(minimal({
-      redirect_uris: ['https://fag.example.no/callback', 'https://other.example.no/cb'],
-      frontchannel_logout_uri: 'https://other.example.no/fcl',
+      redirect_uris: ['https://fag.example.no/callback', 'https://app.other.example/cb'],
+      frontchannel_logout_uri: 'https://other.example/fcl',
       backchannel_logout_uri: 'https://fag.example.no:8443/bcl',
     }));
-    expect(c.frontchannel_logout_uri).toBe('https://other.example.no/fcl');
+    expect(c.frontchannel_logout_uri).toBe('https://other.example/fcl');
     expect(c.backchannel_logout_uri).toBe('https://fag.example.no:8443/bcl');
-    expect(errLines(minimal({ frontchannel_logout_uri: 'https://evil.example.no/fcl' }))).toEqual([
-      'frontchannel_logout_uri: host "evil.example.no" must be the host of one of the redirect_uris ("fag.example.no")',
+    // another host in the same registrable domain, including the registrable domain itself
+    expect(ok(minimal({ frontchannel_logout_uri: 'https://logout.example.no/fcl' })).frontchannel_logout_uri).toBe('https://logout.example.no/fcl');
+    expect(ok(minimal({ backchannel_logout_uri: 'https://example.no/bcl' })).backchannel_logout_uri).toBe('https://example.no/bcl');
+    expect(errLines(minimal({ frontchannel_logout_uri: 'https://evil.example.com/fcl' }))).toEqual([
+      'frontchannel_logout_uri: host "evil.example.com" must be in the same registrable domain as one of the redirect_uris ("example.no")',
     ]);
-    expect(fieldsOf(minimal({ backchannel_logout_uri: 'https://example.no/bcl' }))).toEqual(['backchannel_logout_uri']);
+    expect(fieldsOf(minimal({ backchannel_logout_uri: 'https://example.com/bcl' }))).toEqual(['backchannel_logout_uri']);
+    expect(fieldsOf(minimal({ backchannel_logout_uri: 'https://fag.example.no.evil.com/bcl' }))).toEqual(['backchannel_logout_uri']);
+  });
+
+  it('the registrable domain follows the Public Suffix List, private section included', () => {
+    // kommune.no is a public suffix: two municipalities are two sites
+    const kommune = { redirect_uris: ['https://app.oslo.kommune.no/cb'] };
+    expect(ok(minimal({ ...kommune, backchannel_logout_uri: 'https://logout.oslo.kommune.no/bcl' })).backchannel_logout_uri).toBe('https://logout.oslo.kommune.no/bcl');
+    expect(fieldsOf(minimal({ ...kommune, backchannel_logout_uri: 'https://bergen.kommune.no/bcl' }))).toEqual(['backchannel_logout_uri']);
+    expect(fieldsOf(minimal({ ...kommune, backchannel_logout_uri: 'https://kommune.no/bcl' }))).toEqual(['backchannel_logout_uri']);
+    // co.uk (ICANN) and github.io (private section) likewise
+    expect(fieldsOf(minimal({ redirect_uris: ['https://a.example.co.uk/cb'], frontchannel_logout_uri: 'https://b.other.co.uk/fcl' }))).toEqual(['frontchannel_logout_uri']);
+    expect(ok(minimal({ redirect_uris: ['https://a.example.co.uk/cb'], frontchannel_logout_uri: 'https://b.example.co.uk/fcl' })).frontchannel_logout_uri).toBe('https://b.example.co.uk/fcl');
+    expect(fieldsOf(minimal({ redirect_uris: ['https://alice.github.io/cb'], frontchannel_logout_uri: 'https://mallory.github.io/fcl' }))).toEqual(['frontchannel_logout_uri']);
+  });
+
+  it('IP addresses and localhost need the very same host as a redirect URI', () => {
+    const native = { application_type: 'native', token_endpoint_auth_method: 'none' };
+    expect(ok(minimal({ ...native, redirect_uris: ['http://127.0.0.1/cb'], backchannel_logout_uri: 'http://127.0.0.1:9000/bcl' })).backchannel_logout_uri).toBe('http://127.0.0.1:9000/bcl');
+    expect(fieldsOf(minimal({ ...native, redirect_uris: ['http://127.0.0.1/cb'], backchannel_logout_uri: 'http://[::1]/bcl' }))).toEqual(['backchannel_logout_uri']);
+    expect(fieldsOf(minimal({ redirect_uris: ['https://10.0.0.1/cb'], frontchannel_logout_uri: 'https://10.0.0.2/fcl' }))).toEqual(['frontchannel_logout_uri']);
+    expect(ok(minimal({ redirect_uris: ['https://[2001:db8::1]/cb'], frontchannel_logout_uri: 'https://[2001:db8::1]:8443/fcl' })).frontchannel_logout_uri).toBe('https://[2001:db8::1]:8443/fcl');
+    expect(fieldsOf(minimal({ redirect_uris: ['https://[2001:db8::1]/cb'], frontchannel_logout_uri: 'https://[2001:db8::2]/fcl' }))).toEqual(['frontchannel_logout_uri']);
+    expect(fieldsOf(minimal({ redirect_uris: ['http://localhost:3000/cb'], frontchannel_logout_uri: 'http://app.localhost/fcl' }))).toEqual(['frontchannel_logout_uri']);
+    expect(ok(minimal({ redirect_uris: ['http://localhost:3000/cb'], frontchannel_logout_uri: 'http://localhost:4000/fcl' })).frontchannel_logout_uri).toBe('http://localhost:4000/fcl');
   });
 
   it('logout URIs must be absolute, without fragment, https in production', () => {

@@ -31,7 +31,7 @@ for (let i = 1; ORGNOS.length < 2; i++) {
 }
 /** Listed in the fixtures. */
 const A = { orgno: ORGNOS[0]!, name: 'ALFA AS', unit_type: 'AS', parent_orgno: null, deleted: false };
-/** Only a stored rule knows it (name and unit type from the rule). */
+/** Only a stored rule knows it: shown by its orgno, whatever `name` the rule's author wrote (unit type from the rule). */
 const G = { orgno: ORGNOS[1]!, name: 'GAMMA AS', unit_type: 'AS' };
 
 const FIXTURES = {
@@ -142,14 +142,18 @@ describe(`stored employer rules: admin API → next ${ORGNO} login (Entra-like u
     const { s, step } = await orgnoLogin('app', 'kari');
     expect(step.status, step.html.slice(0, 800)).toBe(200);
     expect(step.url).toContain('/login/organizations');
-    expect(offeredOrgs(step.html)).toEqual([A.orgno, G.orgno]);
-    expect(step.html).toContain('GAMMA AS');
+    // the picker sorts by the name shown, and G's is its orgno (digits sort before letters)
+    expect(offeredOrgs(step.html)).toEqual([G.orgno, A.orgno]);
+    // organisation names come from the registry (the fixtures): the rule author's free text
+    // `name` for an organisation the registry does not list is neither shown nor put in tokens
+    expect(step.html).toContain(A.name);
+    expect(step.html).not.toContain(G.name);
     const last = await s.b.submit(step, '/login/organizations', { orgno: [A.orgno, G.orgno] });
     expect(await redeem(s, last)).toEqual([{
       type: ORGNO,
       authorized_parties: [
         { orgno: iso(A.orgno), name: A.name, rights: ['rapporter', 'les'] },
-        { orgno: iso(G.orgno), name: G.name },
+        { orgno: iso(G.orgno), name: G.orgno },
       ],
     }]);
   });

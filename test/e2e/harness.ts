@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp, type App } from '../../src/app.js';
-import { loadConfig, type ConfigFile } from '../../src/config/config.js';
+import { loadConfig, type ConfigFileInput } from '../../src/config/config.js';
 import type { Clock } from '../../src/core/clock.js';
 
 export async function freePort(): Promise<number> {
@@ -28,7 +28,7 @@ export interface TestServer extends App {
  * contents and an optional controlled clock. Tests talk to it over HTTP only.
  */
 export async function startServer(opts: {
-  clients?: unknown[]; clock?: Clock; config?: Partial<ConfigFile>; env?: Record<string, string>; fixtures?: unknown;
+  clients?: unknown[]; clock?: Clock; config?: Partial<ConfigFileInput>; env?: Record<string, string>; fixtures?: unknown;
   dataDir?: string; port?: number; keepData?: boolean;
 } = {}): Promise<TestServer> {
   const port = opts.port ?? (await freePort());

@@ -20,6 +20,7 @@ import { createStores } from '../../src/store/create-stores.js';
 import type { Stores } from '../../src/store/ports.js';
 import { RedisEphemeralStore } from '../../src/store/redis/redis-ephemeral-store.js';
 import { Browser, freePort, secretOf, startServer, webClient, type TestServer } from './harness.js';
+import { answerLogoutConfirm } from './logout-confirm.js';
 import { authorizeUrl, basicAuth, formBody, newPkce, obtainCode, redirectOf } from './checks.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -219,7 +220,10 @@ describe('metrics', () => {
     const b = new Browser(server.issuer);
     await obtainCode(b, server.issuer, 'app');
     expect((await scrape()).value(S)).toBe(before + 1);
-    const out = await b.go(`${server.issuer}/logout`);
+    // Without an id_token_hint the user is asked first: nothing has ended yet.
+    const asked = await b.go(`${server.issuer}/logout`);
+    expect((await scrape()).value(S)).toBe(before + 1);
+    const out = await answerLogoutConfirm(b, asked, 'logout');
     expect(out.status).toBeLessThan(400);
     expect((await scrape()).value(S)).toBe(before);
     expect((await scrape()).samples.some((s) => s.name === S)).toBe(true);

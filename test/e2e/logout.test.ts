@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { Browser, decodeEntities, secretOf, startServer, webClient, type Step, type TestServer } from './harness.js';
 import { startRelyingParty, waitFor, type Recorded, type RelyingParty } from './relying-party.js';
+import { answerLogoutConfirm, isLogoutConfirmPage } from './logout-confirm.js';
 
 const BACKCHANNEL_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 const LOGGED_OUT_TITLE = 'Du er logget ut';
@@ -298,8 +299,11 @@ describe('logout (RP-initiated, front-channel, back-channel) end to end', () => 
     const sid = s.claims.sid as string;
     expect(sid).toBeTruthy();
     expect(r1.claims.sid).toBe(sid);
+    // client_id alone proves nothing about the session: the user is asked first.
+    const asked = await h.logout(b, 'GET', { client_id: 'slow', post_logout_redirect_uri: postLogoutOf('slow'), state: 'slow-state' });
+    expect(isLogoutConfirmPage(asked)).toBe(true);
     const started = performance.now();
-    const res = await h.logout(b, 'GET', { client_id: 'slow', post_logout_redirect_uri: postLogoutOf('slow'), state: 'slow-state' });
+    const res = await answerLogoutConfirm(b, asked, 'logout');
     const elapsed = performance.now() - started;
     expect(res.status).toBe(200);
     expect(iframeSrcs(res.html)).toHaveLength(1); // only rp1 registered a frontchannel_logout_uri
@@ -372,9 +376,10 @@ describe('logout (RP-initiated, front-channel, back-channel) end to end', () => 
       }
     });
 
+    let forgingKey: ReturnType<typeof generateKeyPair> | undefined;
     const other = async (idToken: string): Promise<Record<string, Form>> => {
       const uri = postLogoutOf('nofcl');
-      const { privateKey } = await generateKeyPair('RS256');
+      const { privateKey } = await (forgingKey ??= generateKeyPair('RS256'));
       const header = decodeProtectedHeader(idToken);
       const forged = await new SignJWT(decodeJwt(idToken)).setProtectedHeader({ alg: 'RS256', kid: header.kid, typ: 'JWT' }).sign(privateKey);
       const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -407,11 +412,22 @@ describe('logout (RP-initiated, front-channel, back-channel) end to end', () => 
       };
     };
 
+    /** The cases without an id_token_hint for the current session: they need the user's confirmation. */
+    const UNPROVEN = new Set([
+      'a post_logout_redirect_uri without id_token_hint or client_id', 'an id_token_hint signed by another key', 'an id_token_hint with alg none',
+      'an id_token_hint with alg HS256 (the client secret as key)', 'a garbage id_token_hint', 'an unknown client_id', 'a repeated id_token_hint',
+      'a repeated client_id', 'no parameters at all',
+    ]);
+
     it('refuses to redirect for every broken rule (GET), logs out anyway and shows the logged-out page', async () => {
-      const cases = await other((await loggedIn()).idToken);
-      for (const [name, params] of Object.entries(cases)) {
-        const { b } = await loggedIn();
-        const res = await h.logout(b, 'GET', params);
+      // Each case's id_token_hint is from the session being logged out (a hint for another session needs confirmation).
+      for (const name of Object.keys(await other((await loggedIn()).idToken))) {
+        const { b, idToken } = await loggedIn();
+        const params = (await other(idToken))[name]!;
+        let res = await h.logout(b, 'GET', params);
+        // Without an id_token_hint for this session the user is asked first; confirming logs out as before.
+        expect(isLogoutConfirmPage(res), `${name}: confirmation page`).toBe(UNPROVEN.has(name));
+        if (UNPROVEN.has(name)) res = await answerLogoutConfirm(b, res, 'logout');
         await expectStaysOnProvider(res, b).catch((e: Error) => {
           throw new Error(`${name}: ${e.message}`);
         });
@@ -419,10 +435,14 @@ describe('logout (RP-initiated, front-channel, back-channel) end to end', () => 
     });
 
     it('refuses to redirect for every broken rule (POST) as well', async () => {
-      const cases = await other((await loggedIn()).idToken);
-      for (const [name, params] of Object.entries(cases)) {
-        const { b } = await loggedIn();
-        const res = await h.logout(b, 'POST', params);
+      // Each case's id_token_hint is from the session being logged out (a hint for another session needs confirmation).
+      for (const name of Object.keys(await other((await loggedIn()).idToken))) {
+        const { b, idToken } = await loggedIn();
+        const params = (await other(idToken))[name]!;
+        let res = await h.logout(b, 'POST', params);
+        // Without an id_token_hint for this session the user is asked first; confirming logs out as before.
+        expect(isLogoutConfirmPage(res), `${name}: confirmation page`).toBe(UNPROVEN.has(name));
+        if (UNPROVEN.has(name)) res = await answerLogoutConfirm(b, res, 'logout');
         await expectStaysOnProvider(res, b).catch((e: Error) => {
           throw new Error(`${name}: ${e.message}`);
         });

@@ -2,6 +2,7 @@ import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { Browser, callbackParams, loginWithTestId, secretOf, startServer, webClient, type TestServer } from './harness.js';
+import { answerLogoutConfirm } from './logout-confirm.js';
 
 const PID = '15895010046';
 
@@ -176,7 +177,10 @@ describe('revocation (RFC 7009) and introspection (RFC 7662) with openid-client'
       const b = new Browser(server.issuer);
       const { tokens } = await login('app', b);
       expect((await introspect(tokens.access_token)).active).toBe(true);
-      const res = await b.request(`${doc.end_session_endpoint as string}?${new URLSearchParams({ client_id: 'app', post_logout_redirect_uri: 'https://app.example.test/logged-out', state: 'bye' })}`);
+      const asked = await b.request(`${doc.end_session_endpoint as string}?${new URLSearchParams({ client_id: 'app', post_logout_redirect_uri: 'https://app.example.test/logged-out', state: 'bye' })}`);
+      // client_id alone does not prove the request came from the user's service: the user confirms first.
+      expect((await introspect(tokens.access_token)).active).toBe(true);
+      const res = await answerLogoutConfirm(b, asked, 'logout');
       expect(res.status).toBe(302);
       expect(await introspect(tokens.access_token)).toEqual({ active: false });
       expect(await introspect(tokens.refresh_token!)).toEqual({ active: false });

@@ -88,11 +88,11 @@ describe('CompositeAuthorisationSource with a SQLite store', () => {
     expect(await orgno('app')).toEqual([]);
   });
 
-  it('a stored rule for an organisation the fixtures do not list: its name and unit_type, else the orgno and ""', async () => {
+  it('a stored rule for an organisation the fixtures do not list: shown by its orgno (never the rule author\'s free-text name), its unit_type else ""', async () => {
     await rules.put(stored({ orgno: UNLISTED, match: { email: 'kari@alfa.example.no' }, name: 'GAMMA AS', unit_type: 'AS' }));
     await rules.put(stored({ orgno: UNLISTED2, match: { domain: 'alfa.example.no' } }));
     expect(summary(await orgno('app'))).toEqual([
-      { orgno: UNLISTED, name: 'GAMMA AS', unit_type: 'AS', rights: undefined },
+      { orgno: UNLISTED, name: UNLISTED, unit_type: 'AS', rights: undefined },
       { orgno: UNLISTED2, name: UNLISTED2, unit_type: '', rights: undefined },
     ]);
     // such organisations count as main units
@@ -135,7 +135,7 @@ describe('CompositeAuthorisationSource with a SQLite store', () => {
 });
 
 describe('organizationsForRules', () => {
-  it('appends the unlisted orgnos by orgno, named by the most recently updated rule carrying a name / unit_type', () => {
+  it('appends the unlisted orgnos by orgno, named by their orgno, with the unit_type of the most recently updated rule carrying one', () => {
     const rs: StoredEmployerRule[] = [
       stored({ orgno: UNLISTED2, match: { domain: 'a.no' }, name: 'OLD NAME', unit_type: 'ENK', last_updated: '2024-01-01T00:00:00.000Z' }),
       stored({ orgno: UNLISTED2, match: { domain: 'b.no' }, name: 'NEW NAME', last_updated: '2024-06-01T00:00:00.000Z' }),
@@ -146,7 +146,7 @@ describe('organizationsForRules', () => {
     expect(organizationsForRules(rs, [ORG])).toEqual([
       ORG,
       { orgno: UNLISTED, name: UNLISTED, unit_type: '', parent_orgno: null, deleted: false },
-      { orgno: UNLISTED2, name: 'NEW NAME', unit_type: 'ENK', parent_orgno: null, deleted: false },
+      { orgno: UNLISTED2, name: UNLISTED2, unit_type: 'ENK', parent_orgno: null, deleted: false },
     ]);
     expect(organizationsForRules([], [ORG])).toEqual([ORG]);
   });

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { EmployerRule, Fixtures } from '../../src/fixtures/fixture-types.js';
+import { emptyTestWorldExtras } from '../../src/fixtures/fixture-types.js';
 import type { Party } from '../../src/representation/authorisation-source.js';
 import { FixtureAuthorisationSource } from '../../src/representation/fixture-source.js';
 import { parseAuthorizationDetails } from '../../src/representation/parse-authorization-details.js';
@@ -21,7 +22,7 @@ const CLIENT = 'client-a';
 const OTHER = 'client-b';
 
 const fixtures = (rules: EmployerRule[]): Fixtures => ({
-  persons: [], organizations: [ORG, ORG2, ORG3, GONE], resources: [], rights: [], employer_rules: rules,
+  persons: [], organizations: [ORG, ORG2, ORG3, GONE], resources: [], rights: [], employer_rules: rules, ...emptyTestWorldExtras(),
 });
 const ORGNO_RAR = parseAuthorizationDetails(JSON.stringify([{ type: 'ansattporten:orgno' }])) as NormalisedRar;
 const rarWith = (extra: Record<string, unknown>) => parseAuthorizationDetails(JSON.stringify([{ type: 'ansattporten:orgno', ...extra }])) as NormalisedRar;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Fixtures } from '../../src/fixtures/fixture-types.js';
+import { emptyTestWorldExtras, type Fixtures } from '../../src/fixtures/fixture-types.js';
 import type { Party } from '../../src/representation/authorisation-source.js';
 import { FixtureAuthorisationSource } from '../../src/representation/fixture-source.js';
 import { parseAuthorizationDetails } from '../../src/representation/parse-authorization-details.js';
@@ -9,6 +9,7 @@ const P1 = '01010112345';
 const P2 = '02020212345';
 
 const fixtures: Fixtures = {
+  ...emptyTestWorldExtras(),
   persons: [
     { pid: P1, given_name: 'Kari', family_name: 'Nordmann' },
     { pid: P2, given_name: 'Ola', family_name: 'Nordmann' },
@@ -271,5 +272,45 @@ describe('FixtureAuthorisationSource: ansattporten:orgno (employer rules)', () =
   it('no identity at all gives nothing', async () => {
     expect(await source.listParties({ clientId: 'client-1', rar: orgno() })).toEqual([]);
     expect(await source.listParties({ email: '', groups: [], clientId: 'client-1', rar: orgno() })).toEqual([]);
+  });
+});
+
+describe('FixtureAuthorisationSource: roles, access packages and policies (altinn-model)', () => {
+  const P3 = '05829907455';
+  const world: Fixtures = {
+    ...fixtures,
+    roles: [{ pid: P3, orgno: '310000001', role: 'DAGL' }],
+    access_packages: [{ pid: P3, orgno: '310000006', package: 'regnskapsforer-lonn' }],
+    role_packages: [],
+    resource_policies: [
+      { resource: 'eksempel-tjeneste', rules: [{ roles: ['DAGL'], access_packages: [], actions: ['read', 'write'] }, { roles: [], access_packages: ['regnskapsforer-lonn'], actions: ['read'] }] },
+    ],
+  };
+
+  it('offers the main unit and its sub-units through a role, and another organisation through a package', async () => {
+    const parties = await new FixtureAuthorisationSource(world).listParties({ pid: P3, clientId: 'c', rar: rar([resource()]) });
+    expect(parties.map((p) => [p.orgno, p.grants])).toEqual([
+      ['310000001', [{ resourceId: 'eksempel-tjeneste', actions: ['read', 'write'] }]],
+      ['310000002', [{ resourceId: 'eksempel-tjeneste', actions: ['read', 'write'] }]],
+      ['310000003', [{ resourceId: 'eksempel-tjeneste', actions: ['read', 'write'] }]],
+      ['310000006', [{ resourceId: 'eksempel-tjeneste', actions: ['read'] }]],
+    ]);
+  });
+
+  it('reads the current world from the provider on every lookup', async () => {
+    let current: Fixtures = fixtures;
+    const source = new FixtureAuthorisationSource(fixtures, { current: async () => current });
+    expect(await source.listParties({ pid: P3, clientId: 'c', rar: rar([resource()]) })).toEqual([]);
+    current = world;
+    expect(orgnos(await source.listParties({ pid: P3, clientId: 'c', rar: rar([resource()]) }))).toHaveLength(4);
+  });
+});
+
+describe('FixtureAuthorisationSource: an unreadable test-data store', () => {
+  it('fails the lookup with AuthorisationSourceError (the login shows "temporarily unavailable")', async () => {
+    const { AuthorisationSourceError } = await import('../../src/representation/authorisation-source.js');
+    const source = new FixtureAuthorisationSource(fixtures, { current: async () => { throw new Error('database is down'); } });
+    await expect(source.listParties({ pid: P1, clientId: 'c', rar: rar([resource()]) })).rejects.toThrow(AuthorisationSourceError);
+    await expect(source.listParties({ pid: P1, clientId: 'c', rar: rar([resource()]) })).rejects.toThrow('test data could not be read: database is down');
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import type { BrowserSession, ClientContext } from '../../src/session/browser-session.js';
-import { SessionService, type LoadedSession } from '../../src/session/session-service.js';
+import { SessionService, differentPersons, type LoadedSession } from '../../src/session/session-service.js';
 import { createSqliteStores } from '../../src/store/sqlite/sqlite-store.js';
 
 const MIN = 60_000;
@@ -302,5 +302,44 @@ describe('SessionService.keyFor', () => {
     expect(SessionService.keyFor('abc')).toBe('ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0');
     expect(SessionService.keyFor('abc')).toBe(SessionService.keyFor('abc'));
     expect(SessionService.keyFor('abd')).not.toBe(SessionService.keyFor('abc'));
+  });
+});
+
+describe('SessionService.authenticate (session fixation)', () => {
+  it('without a session starts one with a new cookie', async () => {
+    const r = await svc.authenticate(undefined, 'client-a', context());
+    expect(r.cookieValue).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(r.ended).toBeUndefined();
+    expect((await svc.load(r.cookieValue))?.session.sid).toBe(r.loaded.session.sid);
+  });
+
+  it('the same person keeps sid, contexts and the absolute timer under a NEW cookie value; the old value is dead', async () => {
+    const first = await svc.authenticate(undefined, 'client-a', context());
+    clock.advance(10 * MIN);
+    const again = await svc.authenticate(await svc.load(first.cookieValue), 'client-b', context());
+    expect(again.cookieValue).not.toBe(first.cookieValue);
+    expect(again.ended).toBeUndefined();
+    expect(again.loaded.session.sid).toBe(first.loaded.session.sid);
+    expect(await svc.load(first.cookieValue)).toBeUndefined();
+    const stored = await svc.load(again.cookieValue);
+    expect(Object.keys(stored!.session.contexts).sort()).toEqual(['client-a', 'client-b']);
+    expect(stored!.session.createdAt).toBe(T0);
+  });
+
+  it('another person never joins the session: the old one ends (returned for the logout notifications) and a new one starts', async () => {
+    const first = await svc.authenticate(undefined, 'client-a', context({ pid: '15895010046', subjectRef: '15895010046' }));
+    const other = await svc.authenticate(await svc.load(first.cookieValue), 'client-b', context({ pid: '23846821082', subjectRef: '23846821082' }));
+    expect(other.ended?.sid).toBe(first.loaded.session.sid);
+    expect(other.loaded.session.sid).not.toBe(first.loaded.session.sid);
+    expect(Object.keys(other.loaded.session.contexts)).toEqual(['client-b']);
+    expect(await svc.load(first.cookieValue)).toBeUndefined();
+  });
+
+  it('compares persons only where identities are comparable', () => {
+    expect(differentPersons({ pid: '1', subjectRef: '1' }, { pid: '2', subjectRef: '2' })).toBe(true);
+    expect(differentPersons({ pid: '1', subjectRef: '1' }, { pid: '1', subjectRef: '1' })).toBe(false);
+    expect(differentPersons({ subjectRef: 'entraid:t:o1' }, { subjectRef: 'entraid:t:o2' })).toBe(true);
+    expect(differentPersons({ subjectRef: 'entraid:t:o1' }, { subjectRef: 'entraid:t:o1' })).toBe(false);
+    expect(differentPersons({ pid: '1', subjectRef: '1' }, { subjectRef: 'entraid:t:o1' })).toBe(false);
   });
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ManualClock } from '../../src/core/clock.js';
 import type { Grant } from '../../src/store/ports.js';
 import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/sqlite-migrations.js';
+import { migrateSqliteFile, sqlitePath } from '../../src/store/sqlite/sqlite-database.js';
 import { createSqliteStores } from '../../src/store/sqlite/sqlite-store.js';
 import { CLIENT_DEFAULTS, type StoredClient } from '../../src/clients/client-types.js';
 
@@ -321,5 +322,19 @@ describe('migrations', () => {
   it('a fresh in-memory database has every migration recorded', () => {
     const n = (stores.db.prepare('SELECT count(*) AS n FROM schema_migrations').get() as { n: number }).n;
     expect(n).toBe(SQLITE_MIGRATIONS.length);
+  });
+});
+
+describe('migrateSqliteFile (the CLI\'s migrate)', () => {
+  it('creates the file in the data directory, reports the versions it applied, then none', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ap-sqlite-migrate-'));
+    try {
+      const file = sqlitePath(join(dir, 'data'));
+      expect(file).toBe(join(dir, 'data', 'ansattporten.sqlite'));
+      expect(migrateSqliteFile(file)).toEqual(SQLITE_MIGRATIONS.map((_, i) => i + 1));
+      expect(migrateSqliteFile(file)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

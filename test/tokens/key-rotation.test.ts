@@ -7,9 +7,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { ManualClock } from '../../src/core/clock.js';
 import type { Stores } from '../../src/store/ports.js';
 import { createSqliteStores } from '../../src/store/sqlite/sqlite-store.js';
-import { KeyRotation, RotationRefused, type RotationPolicy } from '../../src/tokens/key-rotation.js';
+import { KeyRotation, RotationRefused, rotationPolicyFrom, type RotationPolicy } from '../../src/tokens/key-rotation.js';
 import { SigningKeys } from '../../src/tokens/signing-keys.js';
 import { Browser, loginWithTestId, secretOf, startServer, webClient, type TestServer } from '../e2e/harness.js';
+import { startCodeFlow } from '../e2e/openid-client-flow.js';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -178,14 +179,7 @@ describe('signing-key rotation through a running server', () => {
   afterAll(async () => server?.close());
 
   async function login(): Promise<string> {
-    const config = await oidc.discovery(new URL(server.issuer), 'rot', undefined, oidc.ClientSecretBasic(secretOf('rot')), { execute: [oidc.allowInsecureRequests] });
-    const verifier = oidc.randomPKCECodeVerifier();
-    const state = oidc.randomState();
-    const nonce = oidc.randomNonce();
-    const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: redirectUri, scope: 'openid profile', state, nonce,
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
-    });
+    const { url, verifier } = await startCodeFlow(server.issuer, 'rot', oidc.ClientSecretBasic(secretOf('rot')), redirectUri);
     const step = await loginWithTestId(new Browser(server.issuer), url.href);
     const code = new URL(step.location!).searchParams.get('code')!;
     const res = await fetch(`${server.issuer}/token`, {
@@ -257,5 +251,16 @@ describe('signing-key rotation through a running server', () => {
     expect(await verifyIdToken(jwksLater, newToken, tNew)).toBe(true);
     // and logins go on with the new key
     expect(kidOf(await login())).toBe(nextKid);
+  });
+});
+
+describe('rotationPolicyFrom', () => {
+  it('turns the keys section (days and hours) into milliseconds', () => {
+    expect(rotationPolicyFrom({ rotate_after_days: 90, publish_ahead_hours: 24, keep_retired_hours: 48 })).toEqual({
+      rotateAfterMs: 90 * 24 * 3600_000, publishAheadMs: 24 * 3600_000, keepRetiredMs: 48 * 3600_000,
+    });
+    expect(rotationPolicyFrom({ rotate_after_days: 1, publish_ahead_hours: 0, keep_retired_hours: 1 })).toEqual({
+      rotateAfterMs: 86_400_000, publishAheadMs: 0, keepRetiredMs: 3_600_000,
+    });
   });
 });

@@ -14,6 +14,8 @@ import {
   t,
   type DemoDefaults,
 } from '../../src/ui/index.js';
+import { renderLogoutConfirmPage } from '../../src/ui/pages/logout-confirm.js';
+import { renderLogoutDeclinedPage } from '../../src/ui/pages/logout-confirm-declined.js';
 import { allText, checkPage, expectNoRawHostile, fieldsOf, HOSTILE } from './page-checks.js';
 
 const FLOW = 'flow_ab12';
@@ -477,6 +479,8 @@ describe('every page in every locale', () => {
         renderFrontChannelLogoutPage({ locale, frames: [], nonce: NONCE, waitMs: 1 }),
         renderDemoStartPage({ locale, issuer: 'i', clientId: 'c', defaults }),
         renderDemoResultPage({ locale, issuer: 'i', tokenResponse: {}, idTokenHeader: {}, idTokenClaims: {} }),
+        renderLogoutConfirmPage({ locale, flow: FLOW, csrf: CSRF, action: '/logout/confirm' }),
+        renderLogoutDeclinedPage({ locale }),
       ];
       for (const m of pages) {
         expect(m).toContain(`<html lang="${locale}">`);

@@ -8,7 +8,7 @@ export interface AdminChrome {
   session?: { actor: string; orgno?: string; csrf: string };
 }
 
-export function adminCssPath(pagesPath: string): string {
+function adminCssPath(pagesPath: string): string {
   return `${pagesPath}/admin.css`;
 }
 

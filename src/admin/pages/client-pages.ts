@@ -1,5 +1,5 @@
 /** The self-service pages for clients: list, create, edit (with keys, secret rotation, deletion), new secret. */
-import type { FieldError } from '../../clients/validate-client.js';
+import type { FieldError } from '../../clients/validation/field-reader.js';
 import { attrIf, html, safeUrl, type SafeHtml } from '../../ui/html.js';
 import type { ClientView } from '../client-admin.js';
 import { adminLayout, errorSummary, type AdminChrome } from './admin-layout.js';
@@ -19,7 +19,7 @@ function isoDate(epochS: number | undefined): string {
   return epochS === undefined ? '' : new Date(epochS * 1000).toISOString().slice(0, 10);
 }
 
-export interface ClientListPageProps {
+interface ClientListPageProps {
   pagesPath: string;
   session: Session;
   clients: ClientView[];
@@ -132,9 +132,9 @@ ${selectField(errors, 'code_challenge_method', 'PKCE (code_challenge_method)', v
 <legend>Addresses</legend>
 ${textArea(errors, 'redirect_uris', 'Redirect URIs', v.redirect_uris, 'One per line; absolute, no fragment; https in production.', true)}
 ${textArea(errors, 'post_logout_redirect_uris', 'Post-logout redirect URIs', v.post_logout_redirect_uris, 'One per line.')}
-${textField(errors, 'frontchannel_logout_uri', 'Front-channel logout URI', v.frontchannel_logout_uri, { hint: 'On the host of a redirect URI.' })}
+${textField(errors, 'frontchannel_logout_uri', 'Front-channel logout URI', v.frontchannel_logout_uri, { hint: 'In the same registrable domain as a redirect URI.' })}
 ${checkbox('frontchannel_logout_session_required', 'Front-channel logout with iss and sid (frontchannel_logout_session_required)', v.frontchannel_logout_session_required)}
-${textField(errors, 'backchannel_logout_uri', 'Back-channel logout URI', v.backchannel_logout_uri, { hint: 'On the host of a redirect URI.' })}
+${textField(errors, 'backchannel_logout_uri', 'Back-channel logout URI', v.backchannel_logout_uri, { hint: 'In the same registrable domain as a redirect URI.' })}
 </fieldset>
 <fieldset>
 <legend>Lifetimes (seconds)</legend>
@@ -145,7 +145,7 @@ ${selectField(errors, 'refresh_token_usage', 'Refresh token usage', v.refresh_to
 </fieldset>`;
 }
 
-export interface ClientCreatePageProps {
+interface ClientCreatePageProps {
   pagesPath: string;
   session: Session;
   values: ClientFormValues;
@@ -164,7 +164,7 @@ ${clientFields(p.values, p.errors, p.orgnoFixed)}
   return adminLayout({ pagesPath: p.pagesPath, session: p.session }, 'New client', body);
 }
 
-export interface ClientEditPageProps {
+interface ClientEditPageProps {
   pagesPath: string;
   session: Session;
   client: ClientView;
@@ -238,7 +238,7 @@ ${csrfField(p.session)}
   return adminLayout({ pagesPath: p.pagesPath, session: p.session }, c.client_name, body);
 }
 
-export interface ClientSecretPageProps {
+interface ClientSecretPageProps {
   pagesPath: string;
   session: Session;
   client: ClientView;

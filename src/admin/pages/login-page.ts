@@ -1,7 +1,7 @@
 import { html, safeUrl } from '../../ui/html.js';
 import { adminLayout } from './admin-layout.js';
 
-export interface AdminLoginPageProps {
+interface AdminLoginPageProps {
   pagesPath: string;
   csrf: string;
   error?: string;

@@ -2,10 +2,9 @@ import * as oidc from 'openid-client';
 import { compactVerify, createRemoteJWKSet, importJWK, type JWK } from 'jose';
 import type { Clock } from '../../core/clock.js';
 import type { Acr } from '../../oauth/authorize/authorization-request.js';
-import type { EidDescriptor } from '../eid.js';
 import { defaultAcr, mapUpstreamClaims, upstreamAcrValues, type MappingOptions, type Preset, type UpstreamIdentity } from './claim-mapping.js';
 
-export interface UpstreamEidConfig {
+interface UpstreamEidConfig {
   id: string;
   preset: Preset;
   name?: string;
@@ -23,7 +22,7 @@ export interface UpstreamEidConfig {
 }
 
 /** What we remember between sending the user upstream and the callback. */
-export interface UpstreamRequestState {
+interface UpstreamRequestState {
   state: string;
   nonce: string;
   verifier: string;
@@ -51,7 +50,7 @@ const ID_TOKEN_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES
  * code can cause that fetch.
  */
 export class UpstreamEid {
-  readonly descriptor: EidDescriptor;
+  readonly descriptor: { id: string; name: string; acr: Acr[] };
   private configuration?: Promise<oidc.Configuration>;
   private jwks?: { uri: string; keys: ReturnType<typeof createRemoteJWKSet> };
 
@@ -90,7 +89,11 @@ export class UpstreamEid {
     }
   }
 
-  async authorizationUrl(redirectUri: string, st: UpstreamRequestState, requested: readonly Acr[]): Promise<string> {
+  /**
+   * The upstream authorization URL. The client's intent travels on: prompt=login and max_age
+   * (OIDC Core §3.1.2.1) are forwarded, so a forced login here is a forced login there.
+   */
+  async authorizationUrl(redirectUri: string, st: UpstreamRequestState, requested: readonly Acr[], intent: { forceLogin?: boolean; maxAge?: number | undefined } = {}): Promise<string> {
     const c = await this.config();
     const params: Record<string, string> = {
       redirect_uri: redirectUri,
@@ -102,11 +105,13 @@ export class UpstreamEid {
     };
     const acr = upstreamAcrValues(this.cfg.preset, requested);
     if (acr) params.acr_values = acr;
+    if (intent.forceLogin) params.prompt = 'login';
+    if (intent.maxAge !== undefined) params.max_age = String(intent.maxAge);
     return oidc.buildAuthorizationUrl(c, params).href;
   }
 
   /** Redeems the upstream code and maps the verified id_token. Errors are UpstreamError with our OAuth error code. */
-  async callback(currentUrl: URL, st: UpstreamRequestState): Promise<{ identity: UpstreamIdentity; idToken: string }> {
+  async callback(currentUrl: URL, st: UpstreamRequestState): Promise<{ identity: UpstreamIdentity; idToken: string; authTime?: number }> {
     const c = await this.config();
     let tokens;
     try {
@@ -127,7 +132,9 @@ export class UpstreamEid {
     await this.verifySignature(c, tokens.id_token);
     try {
       const identity = mapUpstreamClaims(claims as Record<string, unknown>, { preset: this.cfg.preset, issuer: this.cfg.issuer, claimMapping: this.cfg.claim_mapping, acrMapping: this.cfg.acr_mapping });
-      return { identity, idToken: tokens.id_token };
+      // The upstream's auth_time (OIDC Core §2) is the moment the person authenticated there.
+      const authTime = typeof claims.auth_time === 'number' && Number.isInteger(claims.auth_time) ? claims.auth_time : undefined;
+      return { identity, idToken: tokens.id_token, ...(authTime !== undefined ? { authTime } : {}) };
     } catch (e) {
       throw new UpstreamError('server_error', (e as Error).message);
     }

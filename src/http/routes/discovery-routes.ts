@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services.js';
 import { RAR_TYPES } from '../../representation/rar-types.js';
 import { ASSERTION_ALGS } from '../../oauth/client-auth/verify-private-key-jwt.js';
+import { DPOP_ALGS } from '../../oauth/dpop/dpop-proof.js';
+import { INTROSPECTION_AUTH_METHODS } from '../../oauth/introspection/introspect-token.js';
 
 /** The discovery document (spec §3) for what is implemented. */
 export function discoveryDocument(s: Services): Record<string, unknown> {
@@ -19,7 +21,7 @@ export function discoveryDocument(s: Services): Record<string, unknown> {
     revocation_endpoint: `${iss}/token/revoke`,
     introspection_endpoint: `${iss}/token/introspect`,
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
-    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+    introspection_endpoint_auth_methods_supported: [...INTROSPECTION_AUTH_METHODS],
     scopes_supported: ['openid', 'profile'],
     response_types_supported: ['code'],
     response_modes_supported: ['query', 'form_post'],
@@ -30,6 +32,7 @@ export function discoveryDocument(s: Services): Record<string, unknown> {
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
     token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
     code_challenge_methods_supported: ['S256'],
+    dpop_signing_alg_values_supported: [...DPOP_ALGS],
     ui_locales_supported: ['nb', 'nn', 'en', 'se'],
     claims_locales_supported: ['nb', 'nn', 'en', 'se'],
     prompt_values_supported: ['none', 'login', 'consent'],

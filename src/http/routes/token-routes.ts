@@ -5,12 +5,15 @@ import type { Services } from '../../services.js';
 import { tokenEndpoint } from '../../oauth/token/token-endpoint.js';
 import { sendNoStoreJson, sendOAuthError } from '../respond.js';
 import { grantTypeLabel, type Metrics } from '../../observability/metrics.js';
+import { singleDpopHeader } from '../../oauth/dpop/dpop-header.js';
+import { DpopProofError } from '../../oauth/dpop/dpop-proof.js';
+import { invalidDpopProof } from '../../oauth/dpop/token-request-proof.js';
 
 export function clientAuthDeps(s: Services) {
   return {
     registry: s.registry, replay: s.stores.ephemeral, ephemeral: s.stores.ephemeral, issuer: s.config.issuer,
     now: () => s.clock.now(), keys: s.keys, grants: s.stores.grants, idTokenLifetime: s.config.lifetimes.id_token_seconds,
-    pairwiseSalt: s.pairwiseSalt, failureLimit: s.clientAuthFailureLimit, scopes: s.scopes,
+    pairwiseSalt: s.pairwiseSalt, failureLimit: s.clientAuthFailureLimit, certificates: s.clientCertificates, scopes: s.scopes,
   };
 }
 
@@ -21,7 +24,13 @@ export function tokenRoutes(app: FastifyInstance, s: Services, metrics?: Metrics
     if (!(req.body instanceof Params)) return sendOAuthError(reply, new OAuthError('invalid_request', 'the body must be application/x-www-form-urlencoded', 'json'));
     const grantType = grantTypeLabel(req.body.get('grant_type'));
     try {
-      const res = await tokenEndpoint(deps, req.headers.authorization, req.body, req.ip);
+      let proof: string | undefined;
+      try {
+        proof = singleDpopHeader(req.raw.rawHeaders);
+      } catch (e) {
+        throw e instanceof DpopProofError ? invalidDpopProof(e.description) : e;
+      }
+      const res = await tokenEndpoint(deps, req.headers.authorization, req.body, req.ip, proof);
       metrics?.tokenRequests.inc({ grant_type: grantType, outcome: 'success' });
       return sendNoStoreJson(reply, 200, res);
     } catch (e) {

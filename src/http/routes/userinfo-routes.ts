@@ -1,28 +1,39 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../../services.js';
 import { verifyAccessToken } from '../../oauth/bearer-token.js';
+import { authenticateResourceRequest, type AuthScheme } from '../../oauth/dpop/resource-request.js';
+import { DPOP_ALGS } from '../../oauth/dpop/dpop-proof.js';
 import { releasedPersonClaims } from '../../tokens/token-claims.js';
 import { sendNoStoreJson } from '../respond.js';
 
-function bearerError(reply: FastifyReply, status: number, error: string | undefined, description?: string): FastifyReply {
-  const params = ['realm="ansattporten"'];
+function challenge(scheme: AuthScheme, error?: string, description?: string): string {
+  const params = scheme === 'Bearer' ? ['realm="ansattporten"'] : [`algs="${DPOP_ALGS.join(' ')}"`];
   if (error) params.push(`error="${error}"`);
   if (description) params.push(`error_description="${description}"`);
-  reply.header('WWW-Authenticate', `Bearer ${params.join(', ')}`);
-  return sendNoStoreJson(reply, status, error ? { error, error_description: description } : { error: 'invalid_request', error_description: 'missing bearer token' });
+  return `${scheme} ${params.join(', ')}`;
 }
 
-/** GET and POST /userinfo (spec §10, RFC 6750 errors). */
+function authError(reply: FastifyReply, status: number, scheme: AuthScheme, error: string | undefined, description?: string): FastifyReply {
+  // Without credentials both schemes are offered (RFC 9449 §7.1, RFC 6750 §3).
+  reply.header('WWW-Authenticate', error ? challenge(scheme, error, description) : [challenge('Bearer'), challenge('DPoP')]);
+  return sendNoStoreJson(reply, status, error ? { error, error_description: description } : { error: 'invalid_request', error_description: 'missing access token' });
+}
+
+/** GET and POST /userinfo (spec §10, RFC 6750 errors; DPoP-bound tokens per RFC 9449 §7). */
 export function userinfoRoutes(app: FastifyInstance, s: Services): void {
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
-    const auth = req.headers.authorization;
-    if (!auth) return bearerError(reply, 401, undefined);
-    const m = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(auth.trim());
-    if (!m) return bearerError(reply, 400, 'invalid_request', 'malformed Authorization header');
-    const active = await verifyAccessToken(m[1]!, { keys: s.keys, grants: s.stores.grants, issuer: s.config.issuer, nowMs: s.clock.now(), isClientActive: async (id) => !!(await s.registry.getActive(id)), ephemeral: s.stores.ephemeral });
-    if (!active) return bearerError(reply, 401, 'invalid_token', 'the access token is invalid, expired or revoked');
+    const nowMs = s.clock.now();
+    const result = await authenticateResourceRequest(
+      { authorization: req.headers.authorization, rawHeaders: req.raw.rawHeaders, method: req.method, url: `${s.config.issuer}/userinfo` },
+      {
+        nowMs, replay: s.stores.ephemeral,
+        verifyToken: (token) => verifyAccessToken(token, { keys: s.keys, grants: s.stores.grants, issuer: s.config.issuer, nowMs, isClientActive: async (id) => !!(await s.registry.getActive(id)), ephemeral: s.stores.ephemeral }),
+      },
+    );
+    if (!result.ok) return authError(reply, result.status, result.scheme, result.error, result.description);
+    const active = result.token;
     const scopes = String(active.claims.scope ?? '').split(' ');
-    if (!scopes.includes('profile')) return bearerError(reply, 403, 'insufficient_scope', 'the profile scope is required');
+    if (!scopes.includes('profile')) return authError(reply, 403, result.scheme, 'insufficient_scope', 'the profile scope is required');
     const g = active.grant;
     const body: Record<string, unknown> = { sub: g.sub };
     if (g.pid) body.pid = g.pid;

@@ -23,8 +23,6 @@ export interface AuthorizationRequest {
   uiLocales: string[];
   resource?: string;
   authorizationDetails?: NormalisedRar;
-  /** The raw authorization_details JSON as requested (kept for the picker and issuing). */
-  authorizationDetailsRaw?: string;
 }
 
 export interface PipelineDeps {

@@ -5,8 +5,5 @@ import type { Check } from './authorization-request.js';
 export const checkAuthorizationDetails: Check = (ctx) => {
   const raw = ctx.params.get('authorization_details');
   const rar = parseAuthorizationDetails(raw);
-  if (rar) {
-    ctx.req.authorizationDetails = rar;
-    ctx.req.authorizationDetailsRaw = raw;
-  }
+  if (rar) ctx.req.authorizationDetails = rar;
 };

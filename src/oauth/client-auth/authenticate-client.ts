@@ -7,6 +7,7 @@ import { checkNotLimited, recordFailure, type FailureLimit } from './auth-failur
 import { OAuthError } from '../../core/oauth-error.js';
 import { checkClientSecret } from './verify-client-secret.js';
 import { checkPrivateKeyJwt } from './verify-private-key-jwt.js';
+import type { CertificateTrust } from './certificate-trust.js';
 
 export interface ClientAuthDeps {
   registry: ClientRegistry;
@@ -15,6 +16,8 @@ export interface ClientAuthDeps {
   now: () => number; // ms
   /** Optional limit on failed authentications (per client and address). */
   failureLimit?: FailureLimit;
+  /** Trusted CAs and CRLs for business certificates in client assertions (`x5c`); none: refused. */
+  certificates?: CertificateTrust;
 }
 
 /**
@@ -45,9 +48,11 @@ async function verifyCredentials(deps: ClientAuthDeps, cred: PresentedCredential
     case 'client_secret_post':
       checkClientSecret(stored, cred.secret, deps.now());
       break;
-    case 'private_key_jwt':
-      await checkPrivateKeyJwt(stored, cred.assertion!, { issuer: deps.issuer, nowS: Math.floor(deps.now() / 1000), replay: deps.replay });
+    case 'private_key_jwt': {
+      const r = await checkPrivateKeyJwt(stored, cred.assertion!, { issuer: deps.issuer, nowS: Math.floor(deps.now() / 1000), replay: deps.replay, certificates: deps.certificates });
+      if (r) return { client: stored.client, method: cred.method, clientAmr: r.clientAmr };
       break;
+    }
     case 'none':
       break;
   }

@@ -5,6 +5,8 @@ export interface AuthenticatedClient {
   client: Client;
   /** Recorded as `client_amr` in access tokens (spec §7.4). */
   method: TokenEndpointAuthMethod;
+  /** Overrides `method` as `client_amr` when more specific (a business certificate: `virksomhetssertifikat`). */
+  clientAmr?: string;
 }
 
 /** invalid_client: 401 with a WWW-Authenticate challenge (RFC 6749 §5.2). */

@@ -21,7 +21,7 @@ export interface BackChannelOutcome {
 }
 
 /** Plain http is allowed only to loopback addresses, and only outside production mode. */
-export function backChannelTargetAllowed(uri: string, production: boolean): boolean {
+function backChannelTargetAllowed(uri: string, production: boolean): boolean {
   let u: URL;
   try {
     u = new URL(uri);
@@ -35,7 +35,7 @@ export function backChannelTargetAllowed(uri: string, production: boolean): bool
 }
 
 /** The logout_token of OIDC Back-Channel Logout 1.0 §2.4 (typ logout+jwt). */
-export async function logoutToken(keys: SigningKeys, a: { issuer: string; client: Client; sid: string; sub?: string; nowS: number }): Promise<{ token: string; jti: string }> {
+async function logoutToken(keys: SigningKeys, a: { issuer: string; client: Client; sid: string; sub?: string; nowS: number }): Promise<{ token: string; jti: string }> {
   const jti = randomId(16);
   const claims: Record<string, unknown> = {
     iss: a.issuer, aud: a.client.client_id, iat: a.nowS, exp: a.nowS + 300, jti,
@@ -46,7 +46,7 @@ export async function logoutToken(keys: SigningKeys, a: { issuer: string; client
 }
 
 /** One delivery attempt: POST logout_token with short connect and read timeouts; any 2xx is success. */
-export function postLogoutToken(uri: string, token: string): Promise<{ ok: boolean; status?: number; error?: string }> {
+function postLogoutToken(uri: string, token: string): Promise<{ ok: boolean; status?: number; error?: string }> {
   return new Promise((resolve) => {
     const u = new URL(uri);
     const body = new URLSearchParams({ logout_token: token }).toString();

@@ -4,7 +4,7 @@ import type { Params } from '../../core/params.js';
 import type { SigningKeys } from '../../tokens/signing-keys.js';
 
 /** The outcome of checking an end-session request (spec §12.1). */
-export interface EndSessionDecision {
+interface EndSessionDecision {
   /** The client the request identifies (hint and/or client_id), when that is unambiguous and valid. */
   client?: Client;
   /** Where to send the user after logout; only when every parameter validated. */
@@ -13,13 +13,21 @@ export interface EndSessionDecision {
   problem?: string;
 }
 
+/** The claims of a verified id_token_hint that logout uses. */
+export interface VerifiedIdTokenHint {
+  aud: string;
+  sid?: string;
+  sub?: string;
+  authTime?: number;
+}
+
 const PRINTABLE_ASCII = /^[\x20-\x7E]+$/;
 
 /**
  * Verifies an id_token_hint: one we issued (signature by one of our published keys, RS256 only,
- * our issuer); expired ones are accepted for this purpose. Returns its aud (client_id) and sid.
+ * our issuer); expired ones are accepted for this purpose. Returns its aud (client_id), sid, sub and auth_time.
  */
-export async function verifyIdTokenHint(hint: string, keys: SigningKeys, issuer: string): Promise<{ aud: string; sid?: string } | undefined> {
+export async function verifyIdTokenHint(hint: string, keys: SigningKeys, issuer: string): Promise<VerifiedIdTokenHint | undefined> {
   if (hint.length > 16_384) return undefined;
   try {
     const header = decodeProtectedHeader(hint);
@@ -33,7 +41,11 @@ export async function verifyIdTokenHint(hint: string, keys: SigningKeys, issuer:
     if (claims.iss !== issuer) return undefined;
     const aud = Array.isArray(claims.aud) ? (claims.aud.length === 1 ? claims.aud[0] : undefined) : claims.aud;
     if (typeof aud !== 'string') return undefined;
-    return { aud, sid: typeof claims.sid === 'string' ? claims.sid : undefined };
+    return {
+      aud, sid: typeof claims.sid === 'string' ? claims.sid : undefined,
+      sub: typeof claims.sub === 'string' ? claims.sub : undefined,
+      authTime: typeof claims.auth_time === 'number' ? claims.auth_time : undefined,
+    };
   } catch {
     return undefined;
   }

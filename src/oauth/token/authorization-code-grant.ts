@@ -1,3 +1,4 @@
+import { redirectUriMatches } from '../../clients/loopback-redirect.js';
 import { OAuthError } from '../../core/oauth-error.js';
 import { randomId } from '../../core/random.js';
 import type { Params } from '../../core/params.js';
@@ -15,8 +16,12 @@ export interface CodeGrantDeps extends IssueDeps {
 
 const invalidGrant = (d: string) => new OAuthError('invalid_grant', d, 'json');
 
-/** grant_type=authorization_code (spec §7.2): single use, bound to client, redirect_uri and PKCE. */
-export async function authorizationCodeGrant(deps: CodeGrantDeps, auth: AuthenticatedClient, body: Params): Promise<TokenResponse> {
+/**
+ * grant_type=authorization_code (spec §7.2): single use, bound to client, redirect_uri and PKCE.
+ * With a DPoP proof (`jkt`, its key's thumbprint) the access token is DPoP-bound; a public client
+ * gets a refresh token only then, bound to the same key (RFC 9449 §5).
+ */
+export async function authorizationCodeGrant(deps: CodeGrantDeps, auth: AuthenticatedClient, body: Params, jkt?: string): Promise<TokenResponse> {
   const code = body.get('code');
   if (!code) throw new OAuthError('invalid_request', 'code is missing', 'json');
   const redirectUri = body.get('redirect_uri');
@@ -32,7 +37,11 @@ export async function authorizationCodeGrant(deps: CodeGrantDeps, auth: Authenti
     throw invalidGrant('the code is invalid, expired or already used');
   }
   if (rec.clientId !== auth.client.client_id) throw invalidGrant('the code was issued to another client');
-  if (rec.redirectUri !== redirectUri) throw invalidGrant('redirect_uri does not match the authorization request');
+  // RFC 6749 §4.1.3: the redirect_uri of the authorization request; for a native client's loopback
+  // IP URI the port may differ (RFC 8252 §7.3), as it may between registration and request.
+  if (!redirectUriMatches(rec.redirectUri, redirectUri, auth.client.application_type)) {
+    throw invalidGrant('redirect_uri does not match the authorization request');
+  }
   if (rec.codeChallenge !== undefined) {
     if (verifier === undefined) throw invalidGrant('code_verifier is required');
     if (!verifyS256(verifier, rec.codeChallenge)) throw invalidGrant('code_verifier does not match code_challenge');
@@ -57,17 +66,21 @@ export async function authorizationCodeGrant(deps: CodeGrantDeps, auth: Authenti
     claims: ctx.claims,
     authorizationDetails: rec.authorizationDetails,
     resource: rec.resource,
-    clientAmr: auth.method,
+    clientAmr: auth.clientAmr ?? auth.method,
     createdAt: now,
     expiresAt: now + (await grantLifetimeSeconds(deps, client, rec.scope)) * 1000,
     revoked: false,
   };
+  const isPublic = client.token_endpoint_auth_method === 'none';
+  // Refresh tokens of public clients are bound to the DPoP key; confidential clients' are not (RFC 9449 §5).
+  if (isPublic && jkt !== undefined) grant.dpopJkt = jkt;
   // Sign first, then store the grant with its token records in one commit.
-  const at = await signAccessToken(deps, client, grant);
-  const res: TokenResponse = { access_token: at.token, token_type: 'Bearer', expires_in: at.expiresIn, scope: grant.scope };
+  const at = await signAccessToken(deps, client, grant, jkt);
+  const res: TokenResponse = { access_token: at.token, token_type: jkt !== undefined ? 'DPoP' : 'Bearer', expires_in: at.expiresIn, scope: grant.scope };
   if (grant.scope.split(' ').includes('openid')) res.id_token = await issueIdToken(deps, client, grant, rec.nonce);
   const records: IssuedTokenRecords = { accessToken: at.record };
-  if (client.grant_types.includes('refresh_token')) {
+  // A public client's refresh token would be a bearer secret in a browser or app: only DPoP-bound (spec §7.3).
+  if (client.grant_types.includes('refresh_token') && (!isPublic || grant.dpopJkt !== undefined)) {
     const rt = newRefreshToken(deps, client, grant);
     res.refresh_token = rt.token;
     res.refresh_token_expires_in = rt.expiresIn;

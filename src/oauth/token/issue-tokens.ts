@@ -31,7 +31,8 @@ export async function grantLifetimeSeconds(deps: IssueDeps, client: Client, scop
 
 export interface TokenResponse {
   access_token: string;
-  token_type: 'Bearer';
+  /** DPoP when the access token is bound to a DPoP key (RFC 9449 §5). */
+  token_type: 'Bearer' | 'DPoP';
   expires_in: number;
   id_token?: string;
   refresh_token?: string;
@@ -47,7 +48,7 @@ const jti = () => randomId(8).slice(0, 11);
  * Signs an access token; the record that lets it be revoked and introspected is returned for the
  * caller to store together with the rest of the response (one commit).
  */
-export async function signAccessToken(deps: IssueDeps, client: Client, grant: Grant): Promise<{ token: string; expiresIn: number; record: NonNullable<IssuedTokenRecords['accessToken']> }> {
+export async function signAccessToken(deps: IssueDeps, client: Client, grant: Grant, jkt?: string): Promise<{ token: string; expiresIn: number; record: NonNullable<IssuedTokenRecords['accessToken']> }> {
   const now = deps.now();
   const iat = Math.floor(now / 1000);
   const policy = await scopePolicy(deps, grant.scope);
@@ -57,7 +58,7 @@ export async function signAccessToken(deps: IssueDeps, client: Client, grant: Gr
   // A scope that requires pseudonymous tokens: no pid in the access token (spec §8.3).
   const tokenGrant: Grant = policy.pseudonymous ? { ...grant } : grant;
   if (policy.pseudonymous) delete tokenGrant.pid;
-  const claims = accessTokenClaims({ issuer: deps.issuer, client, grant: tokenGrant, iat, lifetime, jti: id });
+  const claims = accessTokenClaims({ issuer: deps.issuer, client, grant: tokenGrant, iat, lifetime, jti: id, jkt });
   if (policy.opaque && deps.ephemeral) {
     // By reference (spec §4): the token is random; its hash keys both the grant link and the claims.
     const { token, key } = newOpaqueToken();

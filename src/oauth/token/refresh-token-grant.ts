@@ -11,8 +11,10 @@ const invalidGrant = (d: string) => new OAuthError('invalid_grant', d, 'json');
  * grant_type=refresh_token (spec §7.3). ONETIME rotates on every use and a reused token revokes
  * the whole grant (the token family); REUSE keeps the token and slides its idle window.
  * refresh_token_lifetime is the idle window, authorization_lifetime the absolute limit.
+ * A DPoP-bound refresh token (public clients) needs a proof made with its key; the new access
+ * token is bound to the key of the proof presented now, if any (RFC 9449 §5).
  */
-export async function refreshTokenGrant(deps: IssueDeps, auth: AuthenticatedClient, body: Params): Promise<TokenResponse> {
+export async function refreshTokenGrant(deps: IssueDeps, auth: AuthenticatedClient, body: Params, jkt?: string): Promise<TokenResponse> {
   const token = body.get('refresh_token');
   if (!token) throw new OAuthError('invalid_request', 'refresh_token is missing', 'json');
   if (token.length > 200) throw invalidGrant('the refresh token is invalid');
@@ -28,6 +30,13 @@ export async function refreshTokenGrant(deps: IssueDeps, auth: AuthenticatedClie
 
   const client = auth.client;
   if (!client.grant_types.includes('refresh_token')) throw new OAuthError('unauthorized_client', 'the client is not registered for refresh_token', 'json');
+  // Checked before the token is used up, so a request without the key cannot spend it.
+  if (grant.dpopJkt !== undefined) {
+    if (jkt === undefined) throw invalidGrant('the refresh token is DPoP-bound: a DPoP proof of its key is required');
+    if (jkt !== grant.dpopJkt) throw invalidGrant('the DPoP proof is not made with the key the refresh token is bound to');
+  } else if (client.token_endpoint_auth_method === 'none') {
+    throw invalidGrant('the refresh token of a public client must be DPoP-bound');
+  }
   // A client may ask for fewer scopes than granted (RFC 6749 §6), never more.
   const requested = body.get('scope');
   let scope = grant.scope;
@@ -60,11 +69,11 @@ export async function refreshTokenGrant(deps: IssueDeps, auth: AuthenticatedClie
     await deps.grants.touchRefreshToken(hash, expiresAt);
     refresh = { token, expiresIn: Math.floor((expiresAt - now) / 1000) };
   }
-  const at = await signAccessToken(deps, client, scope === grant.scope ? grant : { ...grant, scope });
+  const at = await signAccessToken(deps, client, scope === grant.scope ? grant : { ...grant, scope }, jkt);
   records.accessToken = at.record;
   await deps.grants.saveTokens(records);
   const res: TokenResponse = {
-    access_token: at.token, token_type: 'Bearer', expires_in: at.expiresIn,
+    access_token: at.token, token_type: jkt !== undefined ? 'DPoP' : 'Bearer', expires_in: at.expiresIn,
     refresh_token: refresh.token, refresh_token_expires_in: refresh.expiresIn, scope,
   };
   if (grant.authorizationDetails) res.authorization_details = grant.authorizationDetails;

@@ -4,21 +4,26 @@ import { authenticateClient, type ClientAuthDeps } from '../client-auth/authenti
 import { authorizationCodeGrant, type CodeGrantDeps } from './authorization-code-grant.js';
 import { refreshTokenGrant } from './refresh-token-grant.js';
 import type { TokenResponse } from './issue-tokens.js';
+import { verifyTokenRequestProof } from '../dpop/token-request-proof.js';
 
-/** POST /token: authenticate the client with its registered method, then run the grant. */
-export async function tokenEndpoint(deps: CodeGrantDeps & ClientAuthDeps, authorization: string | undefined, body: Params, address = ''): Promise<TokenResponse> {
+/**
+ * POST /token: authenticate the client with its registered method, check the DPoP proof if one
+ * was sent (RFC 9449 §5; `dpopProof` is the value of the single DPoP header), then run the grant.
+ */
+export async function tokenEndpoint(deps: CodeGrantDeps & ClientAuthDeps, authorization: string | undefined, body: Params, address = '', dpopProof?: string): Promise<TokenResponse> {
   const repeated = body.repeated();
   if (repeated.length > 0) throw new OAuthError('invalid_request', `repeated parameter: ${repeated.join(', ')}`, 'json');
   const grantType = body.get('grant_type');
   if (!grantType) throw new OAuthError('invalid_request', 'grant_type is missing', 'json');
   const auth = await authenticateClient(deps, authorization, body, address);
+  const dpop = await verifyTokenRequestProof(dpopProof, { issuer: deps.issuer, nowMs: deps.now(), replay: deps.ephemeral });
   switch (grantType) {
     case 'authorization_code':
       if (!auth.client.grant_types.includes('authorization_code')) throw new OAuthError('unauthorized_client', 'the client is not registered for authorization_code', 'json');
-      return authorizationCodeGrant(deps, auth, body);
+      return authorizationCodeGrant(deps, auth, body, dpop?.jkt);
     case 'refresh_token':
       if (!auth.client.grant_types.includes('refresh_token')) throw new OAuthError('unauthorized_client', 'the client is not registered for refresh_token', 'json');
-      return refreshTokenGrant(deps, auth, body);
+      return refreshTokenGrant(deps, auth, body, dpop?.jkt);
     default:
       throw new OAuthError('unsupported_grant_type', 'supported grant types: authorization_code, refresh_token', 'json');
   }

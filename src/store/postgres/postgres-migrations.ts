@@ -31,6 +31,10 @@ export const POSTGRES_MIGRATIONS: string[] = [
   CREATE TABLE employer_rules (id text PRIMARY KEY, orgno text NOT NULL, created text NOT NULL, data jsonb NOT NULL);
   CREATE INDEX employer_rules_orgno ON employer_rules (orgno, created, id);
   `,
-  // 3: API scopes, prefixes and access lists (spec §15.4)
+  // 3: test data added at run time (src/store/postgres/postgres-testdata-store.ts)
+  `
+  CREATE TABLE testdata (kind text NOT NULL, key text NOT NULL, created text NOT NULL, data jsonb NOT NULL, PRIMARY KEY (kind, key));
+  `,
+  // 4: API scopes, prefixes and access lists (spec §15.4)
   POSTGRES_SCOPE_MIGRATION,
 ];

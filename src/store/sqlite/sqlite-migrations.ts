@@ -26,6 +26,10 @@ export const SQLITE_MIGRATIONS: string[] = [
   CREATE TABLE employer_rules (id TEXT PRIMARY KEY, orgno TEXT NOT NULL, created TEXT NOT NULL, data TEXT NOT NULL);
   CREATE INDEX employer_rules_orgno ON employer_rules (orgno, created, id);
   `,
-  // 4: API scopes, prefixes and access lists (spec §15.4)
+  // 4: test data added at run time (src/store/sqlite/sqlite-testdata-store.ts)
+  `
+  CREATE TABLE testdata (kind TEXT NOT NULL, key TEXT NOT NULL, created TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (kind, key));
+  `,
+  // 5: API scopes, prefixes and access lists (spec §15.4)
   SQLITE_SCOPE_MIGRATION,
 ];

@@ -109,7 +109,6 @@ describe('runAuthorizationPipeline: success', () => {
       uiLocales: ['en', 'nb'],
       resource: 'https://api.example.no/',
       authorizationDetails: { type: 'ansattporten:orgno', items: [], representationRequired: false, allowMultiple: false },
-      authorizationDetailsRaw: rar,
     });
   });
 

@@ -115,3 +115,39 @@ describe('checkRedirectUri: par mode', () => {
     expect(c.req.redirectUri).toBe(CB);
   });
 });
+
+describe('checkRedirectUri: loopback redirect URIs of native clients (RFC 8252 §7.3)', () => {
+  const native = makeClient({ application_type: 'native', token_endpoint_auth_method: 'none', redirect_uris: ['http://127.0.0.1/cb', 'http://[::1]:8080/cb', 'http://localhost/cb'] });
+
+  it.each(['http://127.0.0.1:51234/cb', 'http://127.0.0.1/cb', 'http://[::1]:40000/cb', 'http://[::1]/cb'])(
+    'accepts %s on any port and records it with its port', async (uri) => {
+      const c = fresh({ redirect_uri: uri, state: 's' }, { client: native });
+      await checkRedirectUri(c);
+      expect(c.redirectUri).toBe(uri);
+      expect(c.req.redirectUri).toBe(uri);
+      expect(c.state).toBe('s');
+    });
+
+  it.each([
+    'http://localhost:8080/cb', // localhost is not a loopback IP literal (RFC 8252 §8.3)
+    'http://127.0.0.1:51234/cb2',
+    'http://127.0.0.1:51234/cb/',
+    'http://127.0.0.1:51234/cb?x=1',
+    'http://127.0.0.2:51234/cb',
+    'https://127.0.0.1:51234/cb',
+    'http://127.0.0.1:51234@evil.example/cb',
+  ])('refuses %s with an error page', async (uri) => {
+    const c = fresh({ redirect_uri: uri, state: 's' }, { client: native });
+    const e = await errorOf(checkRedirectUri, c);
+    expect(e.error).toBe('invalid_request');
+    expect(e.delivery).toBe('page');
+    expect(c.redirectUri).toBeUndefined();
+  });
+
+  it('keeps exact matching for the same loopback URI registered by a web client', async () => {
+    const web = makeClient({ redirect_uris: ['http://127.0.0.1/cb'] });
+    await checkRedirectUri(fresh({ redirect_uri: 'http://127.0.0.1/cb' }, { client: web }));
+    const e = await errorOf(checkRedirectUri, fresh({ redirect_uri: 'http://127.0.0.1:51234/cb' }, { client: web }));
+    expect(e.delivery).toBe('page');
+  });
+});

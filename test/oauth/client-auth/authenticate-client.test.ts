@@ -199,3 +199,34 @@ describe('authenticateClient: inactive clients', () => {
     await invalidClient(basic('basic-client', SECRET), body());
   });
 });
+
+describe('authenticateClient: a client identified by its assertion alone (RFC 7521 §4.2, RFC 7523 §3)', () => {
+  const noIdBody = async (clientId = 'jwt-client', over: Record<string, unknown> = {}) =>
+    body({ client_assertion_type: JWT_BEARER_ASSERTION, client_assertion: await assertion(clientId, over) });
+
+  it('a private_key_jwt request without client_id is authenticated as the assertion iss/sub', async () => {
+    expect(await authenticateClient(deps, undefined, await noIdBody())).toMatchObject({ method: 'private_key_jwt', client: { client_id: 'jwt-client' } });
+  });
+
+  it('the assertion is still verified: replayed, signed by another key or for another client is refused', async () => {
+    const b = await noIdBody();
+    await authenticateClient(deps, undefined, b);
+    await invalidClient(undefined, b);
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    const nowS = Math.floor(clock.now() / 1000);
+    const forged = await new SignJWT({ iss: 'jwt-client', sub: 'jwt-client', aud: ISSUER, iat: nowS, exp: nowS + 60, jti: `j${++n}` }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).sign(other);
+    await invalidClient(undefined, body({ client_assertion_type: JWT_BEARER_ASSERTION, client_assertion: forged }));
+    await invalidClient(undefined, await noIdBody('basic-client'));
+  });
+
+  it('iss and sub that differ, or no iss, without client_id → invalid_client', async () => {
+    expect((await invalidClient(undefined, await noIdBody('jwt-client', { sub: 'someone-else' }))).description).toMatch(/iss and sub/);
+    expect((await invalidClient(undefined, await noIdBody('jwt-client', { iss: undefined }))).description).toMatch(/iss/);
+  });
+
+  it('a client_id that disagrees with the assertion is refused with invalid_client', async () => {
+    await registry.put(makeClient({ client_id: 'jwt-client-3', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [jwk] } }));
+    const e = await invalidClient(undefined, body({ client_id: 'jwt-client-3', client_assertion_type: JWT_BEARER_ASSERTION, client_assertion: await assertion('jwt-client') }));
+    expect(e.description).toMatch(/client_id/);
+  });
+});

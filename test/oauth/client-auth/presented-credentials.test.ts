@@ -196,3 +196,18 @@ describe('presentedCredentials: repeated parameters', () => {
     });
   }
 });
+
+describe('presentedCredentials: private_key_jwt without client_id (RFC 7521 §4.2)', () => {
+  const jwt = (claims: Record<string, unknown>) => `${Buffer.from('{"alg":"RS256","kid":"k"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
+
+  it('takes the client from the assertion iss (= sub)', () => {
+    const a = jwt({ iss: 'client-a', sub: 'client-a' });
+    expect(presentedCredentials(undefined, body({ client_assertion_type: JWT_BEARER_ASSERTION, client_assertion: a }))).toEqual({ method: 'private_key_jwt', clientId: 'client-a', assertion: a });
+  });
+
+  it('refuses iss ≠ sub, a missing iss, or a client_id naming another client (invalid_client, 401)', () => {
+    for (const [claims, clientId] of [[{ iss: 'client-a', sub: 'client-b' }, undefined], [{ sub: 'client-a' }, undefined], [{ iss: 'client-a', sub: 'client-a' }, 'client-b']] as const) {
+      expectInvalidClient401(errorOf(() => presentedCredentials(undefined, body({ client_id: clientId, client_assertion_type: JWT_BEARER_ASSERTION, client_assertion: jwt(claims) }))));
+    }
+  });
+});

@@ -1,0 +1,87 @@
+import type { Clock } from '../../core/clock.js';
+import { parseNationalId } from '../../core/national-id.js';
+import type { Acr } from '../../oauth/authorize/authorization-request.js';
+import type { PageView } from '../../interaction/outcome.js';
+import type { Locale } from '../../ui/i18n.js';
+import type { TestIdPerson } from '../../ui/index.js';
+import type { Eid, EidAnswer, EidLoginContext, EidResult, EidStart } from '../eid.js';
+
+type TestIdLevel = 'substantial' | 'high';
+
+/** The levels a TestID user may choose: at least the lowest level requested. */
+export function testIdLevels(requested: readonly Acr[]): TestIdLevel[] {
+  return requested.includes('substantial') ? ['substantial', 'high'] : ['high'];
+}
+
+export interface TestIdOptions {
+  clock: Clock;
+  /** The fixtures' synthetic people, offered as buttons and named in the tokens. */
+  persons: () => readonly TestIdPerson[];
+}
+
+/**
+ * TestID (spec §8.3): the built-in test eID. The person types (or picks) a synthetic national
+ * identity number and a level; only synthetic numbers (month + 80, both check digits valid) pass.
+ */
+export class TestIdEid implements Eid {
+  readonly id = 'testid';
+  readonly name = 'TestID';
+  readonly acr: readonly Acr[] = ['substantial', 'high'];
+  readonly skipsSelector = false;
+
+  constructor(private readonly o: TestIdOptions) {}
+
+  async formTargets(): Promise<string[]> {
+    return [];
+  }
+
+  async start(): Promise<EidStart> {
+    return { kind: 'page' };
+  }
+
+  async page(ctx: EidLoginContext, extra: { error?: string; pidValue?: string; acr?: string | undefined } = {}): Promise<PageView> {
+    const levels = testIdLevels(ctx.acrValues);
+    const selected = levels.find((l) => l === extra.acr) ?? levels[0]!;
+    return {
+      page: 'testid',
+      props: {
+        locale: ctx.locale, flow: ctx.flowId, csrf: ctx.csrf, clientName: ctx.clientName,
+        persons: [...this.o.persons()], acrOptions: levels, selectedAcr: selected, cancelUrl: ctx.cancelUrl,
+        ...(extra.error ? { error: extra.error } : {}), ...(extra.pidValue ? { pidValue: extra.pidValue } : {}),
+      },
+    };
+  }
+
+  async complete(answer: EidAnswer, ctx: EidLoginContext): Promise<EidResult> {
+    if (answer.kind !== 'form') return { kind: 'failed', error: 'invalid_request', description: 'TestID answers with its own form' };
+    const body = answer.fields;
+    const pid = (body.get('pid') ?? '').replace(/\s+/g, '');
+    const acr = body.get('acr');
+    const levels = testIdLevels(ctx.acrValues);
+    const again = async (kind: TestIdErrorKind, extra: { pidValue?: string; acr?: string | undefined }): Promise<EidResult> =>
+      ({ kind: 'page', status: 400, view: await this.page(ctx, { error: testIdError(ctx.locale, kind), ...extra }) });
+    if (body.isRepeated('pid') || body.isRepeated('acr')) return again('invalid', { pidValue: pid.slice(0, 20) });
+    const parsed = parseNationalId(pid);
+    if (!parsed.ok) return again('invalid', { pidValue: pid.slice(0, 20), acr });
+    if (!parsed.synthetic) return again('not_synthetic', { pidValue: pid, acr });
+    if (!acr || !(levels as string[]).includes(acr)) return again('level', { pidValue: pid });
+    const person = this.o.persons().find((p) => p.pid === pid);
+    const claims: Record<string, unknown> = {};
+    if (person) Object.assign(claims, { given_name: person.given_name, family_name: person.family_name, name: `${person.given_name} ${person.family_name}` });
+    return {
+      kind: 'identity',
+      identity: { acr: acr as TestIdLevel, amr: ['TestID'], pid, subjectRef: pid, claims, authTime: Math.floor(this.o.clock.now() / 1000) },
+    };
+  }
+}
+
+type TestIdErrorKind = 'invalid' | 'not_synthetic' | 'level';
+
+function testIdError(locale: Locale, kind: TestIdErrorKind): string {
+  const texts: Record<TestIdErrorKind, Record<Locale, string>> = {
+    invalid: { nb: 'Ugyldig fødselsnummer: skriv 11 siffer med gyldige kontrollsiffer.', nn: 'Ugyldig fødselsnummer: skriv 11 siffer med gyldige kontrollsiffer.', en: 'Invalid national identity number: enter 11 digits with valid check digits.', se: 'Boasttu riegádannummir: čále 11 loguid main leat gustovaš dárkkistanlogut.' },
+    not_synthetic: { nb: 'TestID godtar bare syntetiske fødselsnummer (måned + 80).', nn: 'TestID godtek berre syntetiske fødselsnummer (månad + 80).', en: 'TestID accepts only synthetic national identity numbers (month + 80).', se: 'TestID dohkkeha dušše syntehtalaš riegádannummiriid (mánnu + 80).' },
+    level: { nb: 'Velg et sikkerhetsnivå.', nn: 'Vel eit tryggleiksnivå.', en: 'Choose a level of assurance.', se: 'Vállje sihkarvuođadási.' },
+  };
+  return texts[kind][locale];
+}

@@ -1,0 +1,7 @@
+import type { AuthorizationRequest } from '../oauth/authorize/authorization-request.js';
+import type { ResponseTarget } from './outcome.js';
+
+/** Where the authorization response of this request goes (validated by the authorization pipeline). */
+export function targetOf(request: AuthorizationRequest): ResponseTarget {
+  return { redirectUri: request.redirectUri, responseMode: request.responseMode, state: request.state };
+}

@@ -1,0 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { parseCaPem, parseCrl, type CertificateTrust } from './certificate-trust.js';
+
+/**
+ * Reads the trust store for business certificates from the configured files (read once, at
+ * start; a restart picks up new CRLs). Undefined when no CA is configured: then `x5c` client
+ * assertions are refused.
+ */
+export function loadCertificateTrust(cfg: { trusted_cas: string[]; crls: string[] } | undefined): CertificateTrust | undefined {
+  if (!cfg || cfg.trusted_cas.length === 0) return undefined;
+  const anchors = cfg.trusted_cas.flatMap((f) => parseCaPem(readFileSync(f, 'utf8'), f));
+  const crls = cfg.crls.flatMap((f) => parseCrl(readFileSync(f), f));
+  return { anchors, crls };
+}

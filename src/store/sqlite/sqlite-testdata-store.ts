@@ -1,0 +1,27 @@
+/** Test data added at run time, in the embedded SQLite store (table `testdata`, migration 4). */
+import type Database from 'better-sqlite3';
+import type { TestDataEntry, TestDataKind, TestDataStore } from '../ports.js';
+
+export class SqliteTestDataStore implements TestDataStore {
+  private readonly sAll; private readonly sKind; private readonly sPut; private readonly sDel;
+
+  constructor(db: Database.Database) {
+    this.sAll = db.prepare('SELECT kind, key, created, data FROM testdata ORDER BY kind, created, key');
+    this.sKind = db.prepare('SELECT kind, key, created, data FROM testdata WHERE kind = ? ORDER BY created, key');
+    this.sPut = db.prepare('INSERT INTO testdata (kind, key, created, data) VALUES (?, ?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET created = excluded.created, data = excluded.data');
+    this.sDel = db.prepare('DELETE FROM testdata WHERE kind = ? AND key = ?');
+  }
+
+  async list(kind?: TestDataKind): Promise<TestDataEntry[]> {
+    const rows = (kind === undefined ? this.sAll.all() : this.sKind.all(kind)) as { kind: TestDataKind; key: string; created: string; data: string }[];
+    return rows.map((r) => ({ kind: r.kind, key: r.key, created: r.created, data: JSON.parse(r.data) as Record<string, unknown> }));
+  }
+
+  async put(e: TestDataEntry): Promise<void> {
+    this.sPut.run(e.kind, e.key, e.created, JSON.stringify(e.data));
+  }
+
+  async delete(kind: TestDataKind, key: string): Promise<boolean> {
+    return this.sDel.run(kind, key).changes === 1;
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * Test data added at run time (admin API `/testdata/...`, CLI `ansattporten testdata`), kept in
+ * the store, and the test world every login sees: the fixtures file plus the stored entries,
+ * read from the store on every lookup so a change made on any instance applies from the next
+ * login on every instance.
+ *
+ * Stored entries use the fixtures file's format (src/fixtures/load-fixtures.ts) and are validated
+ * the same way, except that a stored right may name a resource the fixtures do not list (your own
+ * resource), and persons in roles, rights and packages need not be listed (they get a synthetic
+ * name, src/fixtures/synthetic-names.ts). A stored person or organisation replaces a fixtures one
+ * with the same pid/orgno; entries defined by the fixtures file cannot be removed at run time.
+ */
+import type { z } from 'zod';
+import type { Fixtures } from '../fixtures/fixture-types.js';
+import {
+  accessPackageSchema,
+  organizationSchema,
+  personSchema,
+  rightSchema,
+  roleSchema,
+  SUBUNIT_TYPES,
+  workAccountSchema,
+  zodProblems,
+} from '../fixtures/load-fixtures.js';
+import type { TestDataEntry, TestDataKind, TestDataStore } from '../store/ports.js';
+
+export const TEST_DATA_KINDS: readonly TestDataKind[] = ['persons', 'organizations', 'roles', 'rights', 'access_packages', 'work_accounts'];
+
+/** The key fields of each kind, in order (the key is their values joined by a space). */
+export const KEY_FIELDS: Readonly<Record<TestDataKind, readonly string[]>> = {
+  persons: ['pid'],
+  organizations: ['orgno'],
+  roles: ['pid', 'orgno', 'role'],
+  rights: ['pid', 'orgno', 'resource'],
+  access_packages: ['pid', 'orgno', 'package'],
+  work_accounts: ['email'],
+};
+
+const SCHEMAS: Record<TestDataKind, z.ZodType> = {
+  persons: personSchema,
+  organizations: organizationSchema,
+  roles: roleSchema,
+  rights: rightSchema,
+  access_packages: accessPackageSchema,
+  work_accounts: workAccountSchema,
+};
+
+export function isTestDataKind(s: string): s is TestDataKind {
+  return (TEST_DATA_KINDS as readonly string[]).includes(s);
+}
+
+/** The key of an entry from its key field values (e-mail addresses compare lower-case). */
+export function testDataKey(kind: TestDataKind, parts: readonly string[]): string {
+  return kind === 'work_accounts' ? parts.join(' ').toLowerCase() : parts.join(' ');
+}
+
+function keyOf(kind: TestDataKind, data: Record<string, unknown>): string {
+  return testDataKey(kind, KEY_FIELDS[kind].map((f) => String(data[f])));
+}
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/**
+ * Validates one entry of `kind` against the current world (for references to organisations).
+ * Returns the entry in normal form (defaults filled in) and its key, or the problems.
+ */
+export function validateTestData(
+  kind: TestDataKind,
+  input: unknown,
+  world: Pick<Fixtures, 'organizations'>,
+): { ok: true; key: string; data: Record<string, unknown> } | { ok: false; errors: FieldProblem[] } {
+  const parsed = SCHEMAS[kind].safeParse(input);
+  if (!parsed.success) return { ok: false, errors: zodProblems(parsed.error.issues, input).map((p) => ({ field: p.path, message: p.message })) };
+  const data = { ...(parsed.data as Record<string, unknown>) };
+  if (kind === 'work_accounts') data.email = String(data.email).toLowerCase();
+  const errors: FieldProblem[] = [];
+  const orgs = new Map(world.organizations.map((o) => [o.orgno, o] as const));
+  if (kind === 'organizations') {
+    const parent = data.parent_orgno as string | null;
+    const unitType = data.unit_type as string;
+    if (parent === null) {
+      if (SUBUNIT_TYPES.has(unitType)) errors.push({ field: 'parent_orgno', message: `is required for a sub-unit (unit_type ${unitType})` });
+    } else if (parent === data.orgno) {
+      errors.push({ field: 'parent_orgno', message: `must not be the organisation itself (${JSON.stringify(parent)})` });
+    } else if (!orgs.has(parent)) {
+      errors.push({ field: 'parent_orgno', message: `is not a known organisation (${JSON.stringify(parent)})` });
+    } else if (orgs.get(parent)!.parent_orgno !== null) {
+      errors.push({ field: 'parent_orgno', message: `must be a main unit, not a sub-unit (${JSON.stringify(parent)})` });
+    } else if ([...orgs.values()].some((o) => o.parent_orgno === data.orgno)) {
+      errors.push({ field: 'parent_orgno', message: `must be null: ${JSON.stringify(data.orgno)} is the main unit of other organisations` });
+    }
+  } else if ('orgno' in data && !orgs.has(data.orgno as string)) {
+    errors.push({ field: 'orgno', message: `is not a known organisation (${JSON.stringify(data.orgno)}); add it first` });
+  }
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, key: keyOf(kind, data), data };
+}
+
+/** The keys of the entries the fixtures file defines (which cannot be removed at run time). */
+export function fixtureKeys(fixtures: Fixtures, kind: TestDataKind): Set<string> {
+  const list = fixtures[kind] as unknown as Record<string, unknown>[];
+  return new Set(list.map((e) => keyOf(kind, e)));
+}
+
+/**
+ * The test world: the fixtures plus the stored entries. Stored entries that no longer validate
+ * are skipped (a login must not fail on one bad row).
+ */
+export function mergeTestWorld(fixtures: Fixtures, stored: readonly TestDataEntry[]): Fixtures {
+  const valid = (kind: TestDataKind) =>
+    stored.filter((e) => e.kind === kind).flatMap((e) => {
+      const r = SCHEMAS[kind].safeParse(e.data);
+      return r.success ? [r.data as Record<string, unknown>] : [];
+    });
+  const byKey = <T>(kind: TestDataKind, base: readonly T[]): T[] => {
+    const m = new Map<string, T>();
+    for (const e of base) m.set(keyOf(kind, e as Record<string, unknown>), e);
+    for (const e of valid(kind)) m.set(keyOf(kind, e), e as T);
+    return [...m.values()];
+  };
+  if (stored.length === 0) return fixtures;
+  return {
+    ...fixtures,
+    persons: byKey('persons', fixtures.persons),
+    organizations: byKey('organizations', fixtures.organizations),
+    roles: byKey('roles', fixtures.roles),
+    access_packages: byKey('access_packages', fixtures.access_packages),
+    // the fixtures' rights have no unique key (several entries may name the same resource): keep them all
+    rights: [...fixtures.rights, ...(valid('rights') as unknown as Fixtures['rights'])],
+    work_accounts: byKey('work_accounts', fixtures.work_accounts),
+  };
+}
+
+/** The current test world, read from the store on every call. */
+export class TestWorld {
+  constructor(readonly fixtures: Fixtures, private readonly store?: TestDataStore) {}
+
+  async current(): Promise<Fixtures> {
+    if (this.store === undefined) return this.fixtures;
+    return mergeTestWorld(this.fixtures, await this.store.list());
+  }
+}

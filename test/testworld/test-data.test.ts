@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { emptyTestWorldExtras, type Fixtures } from '../../src/fixtures/fixture-types.js';
+import { SqliteTestDataStore } from '../../src/store/sqlite/sqlite-testdata-store.js';
+import { openSqlite } from '../../src/store/sqlite/sqlite-database.js';
+import { mergeTestWorld, TestWorld, validateTestData } from '../../src/testworld/test-data.js';
+import { TestDataAdmin } from '../../src/testworld/test-data-admin.js';
+import { actionsFor } from '../../src/representation/altinn-model.js';
+
+const KARI = '15895010046';
+const NEW = '05829907455';
+const MAIN = '310000108';
+const SUB = '310000116';
+const NEWORG = '310000132';
+
+const fixtures: Fixtures = {
+  ...emptyTestWorldExtras(),
+  persons: [{ pid: KARI, given_name: 'KARI', family_name: 'NORDMANN' }],
+  organizations: [
+    { orgno: MAIN, name: 'ALFA AS', unit_type: 'AS', parent_orgno: null, deleted: false },
+    { orgno: SUB, name: 'ALFA AS AVD', unit_type: 'BEDR', parent_orgno: MAIN, deleted: false },
+  ],
+  resources: [{ id: 'skjema', name: 'Skjema' }],
+  rights: [{ pid: KARI, orgno: MAIN, resource: 'skjema', actions: ['read'] }],
+  employer_rules: [],
+  roles: [{ pid: KARI, orgno: MAIN, role: 'DAGL' }],
+  resource_policies: [{ resource: 'skjema', rules: [{ roles: ['DAGL'], access_packages: [], actions: ['write'] }] }],
+};
+
+describe('test data: validation', () => {
+  it('validates entries like the fixtures and checks organisation references against the world', () => {
+    expect(validateTestData('roles', { pid: NEW, orgno: MAIN, role: 'DAGL' }, fixtures)).toEqual({ ok: true, key: `${NEW} ${MAIN} DAGL`, data: { pid: NEW, orgno: MAIN, role: 'DAGL' } });
+    expect(validateTestData('roles', { pid: NEW, orgno: NEWORG, role: 'DAGL' }, fixtures)).toEqual({ ok: false, errors: [{ field: 'orgno', message: `is not a known organisation ("${NEWORG}"); add it first` }] });
+    expect(validateTestData('roles', { pid: NEW, orgno: MAIN, role: 'BOSS' }, fixtures).ok).toBe(false);
+    // a stored right may name a resource the fixtures do not list (your own)
+    expect(validateTestData('rights', { pid: NEW, orgno: MAIN, resource: 'min-tjeneste', actions: ['read'] }, fixtures).ok).toBe(true);
+    expect(validateTestData('organizations', { orgno: NEWORG, name: 'NY AVD', unit_type: 'BEDR' }, fixtures)).toEqual({ ok: false, errors: [{ field: 'parent_orgno', message: 'is required for a sub-unit (unit_type BEDR)' }] });
+    expect(validateTestData('organizations', { orgno: NEWORG, name: 'NY AVD', unit_type: 'BEDR', parent_orgno: SUB }, fixtures).ok).toBe(false);
+    expect(validateTestData('organizations', { orgno: MAIN, name: 'ALFA', unit_type: 'AS', parent_orgno: NEWORG }, fixtures).ok).toBe(false);
+    expect(validateTestData('work_accounts', { email: 'A@B.NO', given_name: 'A', family_name: 'B', tenant_id: '0b7e5c1a-2f3d-4a6b-9c8d-1e2f3a4b5c6d' }, fixtures)).toMatchObject({ ok: true, key: 'a@b.no', data: { email: 'a@b.no', groups: [], email_verified: true } });
+    expect(validateTestData('persons', { pid: '15895010047', given_name: 'X', family_name: 'Y' }, fixtures)).toEqual({ ok: false, errors: [{ field: 'pid', message: 'check digit mismatch ("15895010047")' }] });
+  });
+});
+
+describe('test data: the merged world', () => {
+  it('is the fixtures plus stored entries; stored persons and organisations replace fixture ones; invalid rows are skipped', () => {
+    const w = mergeTestWorld(fixtures, [
+      { kind: 'organizations', key: NEWORG, created: 't', data: { orgno: NEWORG, name: 'NY AS', unit_type: 'AS', parent_orgno: null, deleted: false } },
+      { kind: 'persons', key: KARI, created: 't', data: { pid: KARI, given_name: 'KARI', family_name: 'HANSEN' } },
+      { kind: 'roles', key: 'x', created: 't', data: { pid: NEW, orgno: NEWORG, role: 'DAGL' } },
+      { kind: 'roles', key: 'y', created: 't', data: { pid: NEW, orgno: NEWORG, role: 'NOPE' } },
+    ]);
+    expect(w.persons).toEqual([{ pid: KARI, given_name: 'KARI', family_name: 'HANSEN' }]);
+    expect(w.organizations.map((o) => o.orgno)).toEqual([MAIN, SUB, NEWORG]);
+    expect(w.roles).toEqual([{ pid: KARI, orgno: MAIN, role: 'DAGL' }, { pid: NEW, orgno: NEWORG, role: 'DAGL' }]);
+    expect(actionsFor(w, NEW, NEWORG, 'skjema')).toEqual(['write']);
+    expect(mergeTestWorld(fixtures, [])).toBe(fixtures);
+  });
+});
+
+describe('TestDataAdmin', () => {
+  const make = () => {
+    const store = new SqliteTestDataStore(openSqlite(':memory:'));
+    const world = new TestWorld(fixtures, store);
+    return { store, world, admin: new TestDataAdmin({ world, store, clock: { now: () => Date.UTC(2026, 0, 1) } }) };
+  };
+
+  it('adds (validated, against organisations added before), lists fixtures then stored, removes stored entries only', async () => {
+    const { admin, world } = make();
+    expect((await admin.add('t', 'roles', { pid: NEW, orgno: NEWORG, role: 'DAGL' })).ok).toBe(false);
+    expect(await admin.add('t', 'organizations', { orgno: NEWORG, name: 'NY AS', unit_type: 'AS' })).toMatchObject({ ok: true, value: { source: 'store', key: NEWORG, created: '2026-01-01T00:00:00.000Z' } });
+    expect((await admin.add('t', 'roles', { pid: NEW, orgno: NEWORG, role: 'DAGL' })).ok).toBe(true);
+    expect((await admin.list('roles')).map((v) => [v.source, v.key])).toEqual([['fixtures', `${KARI} ${MAIN} DAGL`], ['store', `${NEW} ${NEWORG} DAGL`]]);
+    expect(actionsFor(await world.current(), NEW, NEWORG, 'skjema')).toEqual(['write']);
+
+    expect(await admin.remove('t', 'roles', [KARI, MAIN, 'DAGL'])).toMatchObject({ ok: false, status: 409 });
+    expect(await admin.remove('t', 'roles', [NEW, MAIN, 'DAGL'])).toMatchObject({ ok: false, status: 404 });
+    expect(await admin.remove('t', 'roles', [NEW, MAIN])).toMatchObject({ ok: false, status: 400 });
+    expect(await admin.remove('t', 'roles', [NEW, NEWORG, 'DAGL'])).toEqual({ ok: true, value: undefined });
+    expect(actionsFor(await world.current(), NEW, NEWORG, 'skjema')).toEqual([]);
+  });
+});
