@@ -40,11 +40,12 @@ describe('API scopes: provider, consumer and tokens (e2e)', () => {
     await mp?.close();
   });
 
-  /** Registers a client through the admin API with an organisation's JWT; returns the response. */
-  async function register(token: string, name: string, scopes: string[]) {
+  /** Registers a client through the admin API with an organisation's JWT (or the admin token and `client_orgno`); returns the response. */
+  async function register(token: string, name: string, scopes: string[], clientOrgno?: string) {
     const r = await api(server, 'POST', '/clients', {
       token,
       body: {
+        ...(clientOrgno ? { client_orgno: clientOrgno } : {}),
         integration_type: 'ansattporten', application_type: 'web', client_name: name, description: `${name} test client`,
         token_endpoint_auth_method: 'client_secret_basic', grant_types: ['authorization_code', 'refresh_token'], scopes,
         redirect_uris: [`https://${name}.example.test/callback`], access_token_lifetime: 120,
@@ -126,10 +127,13 @@ describe('API scopes: provider, consumer and tokens (e2e)', () => {
     // the same organisation may register the scopes that are accessible to all
     expect((await register(other, 'annen', ['openid', 'fjell:statistikk'])).status).toBe(201);
 
-    const pi = await register(provider, 'leverandor', ['openid', 'idporten:token.introspection']);
+    // The introspection scope is granted by the provider's administrators only (src/clients/introspection-scope-rule.ts).
+    expect((await register(provider, 'leverandor', ['openid', 'idporten:token.introspection'])).status).toBe(403);
+    const pi = await register(ADMIN_TOKEN, 'leverandor', ['openid', 'idporten:token.introspection'], PROVIDER);
     expect(pi.status, pi.text).toBe(201);
+    expect(pi.body.client_orgno).toBe(PROVIDER);
     providerIntrospector = pi.body.client_id;
-    const ui = await register(other, 'uvedkommende', ['openid', 'idporten:token.introspection']);
+    const ui = await register(ADMIN_TOKEN, 'uvedkommende', ['openid', 'idporten:token.introspection'], OTHER);
     expect(ui.status, ui.text).toBe(201);
     unrelatedIntrospector = ui.body.client_id;
   });
