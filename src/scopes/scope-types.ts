@@ -3,6 +3,7 @@
  * organisation, and access-list entries that give consumer organisations a scope that is not
  * accessible to all. Field names are those of Digdir's admin API.
  */
+import { INTROSPECTION_SCOPE } from '../clients/introspection-scope-rule.js';
 
 export type ScopeTokenType = 'SELF_CONTAINED' | 'OPAQUE';
 export type ScopeVisibility = 'PUBLIC' | 'PRIVATE';
@@ -57,10 +58,8 @@ export interface ScopeAccess {
 
 /** Scopes every client may register without an entry in the registry. */
 export const OPENID_SCOPES: ReadonlySet<string> = new Set(['openid', 'profile']);
-/** The scope that lets a client call the introspection endpoint (spec §13.2). */
-export const INTROSPECTION_SCOPE_NAME = 'idporten:token.introspection';
-/** Built-in scopes: never stored, always active. */
-export const BUILT_IN_SCOPES: ReadonlySet<string> = new Set([...OPENID_SCOPES, INTROSPECTION_SCOPE_NAME]);
+/** Built-in scopes (openid, profile and the introspection scope, spec §13.2): never stored, always active. */
+export const BUILT_IN_SCOPES: ReadonlySet<string> = new Set([...OPENID_SCOPES, INTROSPECTION_SCOPE]);
 
 /** `prefix:subscope`: the prefix is letters, digits and `-_`; the subscope adds `.:/` (RFC 6749 §3.3 scope-token characters). */
 export const SCOPE_NAME_RE = /^([a-z0-9][a-z0-9_-]{0,63}):([A-Za-z0-9][A-Za-z0-9._:/-]{0,127})$/;
