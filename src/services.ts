@@ -184,7 +184,9 @@ function requestLimits(config: Config, stores: Stores): RequestLimits {
 async function ensureKeysOnce(stores: Stores, rotation: KeyRotation, migrate: () => Promise<unknown>): Promise<void> {
   const deadline = Date.now() + 30_000;
   let held = false;
-  while (!(held = await stores.ephemeral.add('lock', 'key-init', 1, 30)) && Date.now() < deadline) {
+  for (;;) {
+    held = await stores.ephemeral.add('lock', 'key-init', 1, 30);
+    if (held || Date.now() >= deadline) break;
     await new Promise((r) => setTimeout(r, 50));
   }
   try {

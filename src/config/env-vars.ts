@@ -75,7 +75,10 @@ export function envLayer(env: NodeJS.ProcessEnv): EnvLayer {
     if (raw === undefined || raw === '') continue;
     set.push(v);
     let node = layer;
-    for (const k of v.path.slice(0, -1)) node = (node[k] ??= {}) as Record<string, unknown>;
+    for (const k of v.path.slice(0, -1)) {
+      node[k] ??= {};
+      node = node[k] as Record<string, unknown>;
+    }
     node[v.path[v.path.length - 1]!] = convert(v.kind, raw);
   }
   return { layer, set };

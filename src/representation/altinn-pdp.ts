@@ -128,10 +128,10 @@ const CATEGORY_ALIASES: Record<string, string> = {
   Resource: XACML.category.resource,
 };
 
-function valueOf(v: unknown): string | undefined {
+function attributeValue(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
-  if (Array.isArray(v) && v.length === 1) return valueOf(v[0]);
+  if (Array.isArray(v) && v.length === 1) return attributeValue(v[0]);
   return undefined;
 }
 
@@ -154,7 +154,7 @@ export function parsePdpResponse(json: unknown, questions: readonly PdpQuestion[
     for (const c of r.Category ?? []) {
       const cat = CATEGORY_ALIASES[c.CategoryId] ?? c.CategoryId;
       for (const a of c.Attribute ?? []) {
-        const v = valueOf(a.Value);
+        const v = attributeValue(a.Value);
         if (v !== undefined) found[`${cat} ${a.AttributeId}`] = v;
       }
     }

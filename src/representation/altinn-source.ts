@@ -263,9 +263,13 @@ export function mapAuthorizedParties(answer: readonly AltinnParty[], rar: Normal
         existing.parent_orgno ??= parent;
       }
     }
-    (p.subunits ?? []).forEach((s, i) => visit(s, isOrg ? (orgno ?? null) : parent, `${path}.subunits.${i}`));
+    (p.subunits ?? []).forEach((s, i) => {
+      visit(s, isOrg ? (orgno ?? null) : parent, `${path}.subunits.${i}`);
+    });
   };
-  answer.forEach((p, i) => visit(p, null, String(i)));
+  answer.forEach((p, i) => {
+    visit(p, null, String(i));
+  });
 
   return [...byOrgno.values()].filter(
     (p) => p.grants.length > 0 && matchesOrganizationForm(p, rar.organizationform),

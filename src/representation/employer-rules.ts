@@ -61,7 +61,7 @@ export function evaluateEmployerRules(
   const email = query.email === undefined ? undefined : norm(query.email);
   const groups = new Set((query.groups ?? []).map(norm));
   if ((email === undefined || email === '') && groups.size === 0) return [];
-  const domain = email !== undefined && email.includes('@') ? email.slice(email.lastIndexOf('@') + 1) : undefined;
+  const domain = email?.includes('@') ? email.slice(email.lastIndexOf('@') + 1) : undefined;
 
   const tenant = query.tenant === undefined ? undefined : norm(query.tenant);
   const matches = (rule: EmployerRule): boolean => {

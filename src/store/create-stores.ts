@@ -18,7 +18,7 @@ import { MemoryEphemeralStore } from './memory/memory-ephemeral-store.js';
 export async function createStores(config: Config, clock: Clock): Promise<Stores> {
   const durable = config.databaseUrl
     ? await createPostgresStores(config.databaseUrl, clock, config.databaseSchema ? { schema: config.databaseSchema } : {})
-    : (secureSqliteFile(sqlitePath(config.dataDir)), createSqliteStores(sqlitePath(config.dataDir), clock));
+    : openEmbedded(sqlitePath(config.dataDir), clock);
   if (!config.redisUrl) {
     // One process on one machine: short-lived state may live in memory (as Redis keeps it), which
     // saves several disk commits per login; sessions and logins in progress then end at a restart.
@@ -60,4 +60,10 @@ export async function createStores(config: Config, clock: Clock): Promise<Stores
       if (failed) throw failed.reason;
     },
   };
+}
+
+/** The embedded SQLite file, created with owner-only permissions before it is opened. */
+function openEmbedded(path: string, clock: Clock): ReturnType<typeof createSqliteStores> {
+  secureSqliteFile(path);
+  return createSqliteStores(path, clock);
 }

@@ -409,7 +409,7 @@ export function t(locale: Locale, key: MessageKey, vars?: Record<string, string 
   const text = entry[locale] ?? entry[DEFAULT_LOCALE];
   if (!vars) return text;
   return text.replace(/\{([a-zA-Z0-9_]+)\}/g, (m, name: string) =>
-    Object.prototype.hasOwnProperty.call(vars, name) ? String(vars[name]) : m,
+    Object.hasOwn(vars, name) ? String(vars[name]) : m,
   );
 }
 

@@ -85,6 +85,7 @@ describe('health', () => {
   describe.skipIf(!DATABASE_URL || !REDIS_URL)('server stores', () => {
     const schema = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
     const prefix = `ap_health_${randomBytes(6).toString('hex')}`;
+    // biome-ignore lint/suspicious/noDuplicateTestHooks: the hook of this describe.skipIf block, not a second one of the outer block
     afterAll(async () => {
       const client = new pg.Client({ connectionString: DATABASE_URL });
       await client.connect();

@@ -438,7 +438,7 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)('three instances on one PostgreSQL 
     const classifyStep = (step: Step): Outcome => {
       if (step.status >= 500) return { kind: 'bad', why: `${step.status} at ${step.url}: ${step.html.slice(0, 300)}` };
       const loc = step.location ? new URL(step.location) : undefined;
-      if (loc && loc.href.startsWith(redirectOf('app')) && loc.searchParams.get('error')) return { kind: 'oauth_error', error: loc.searchParams.get('error')!, where: 'authorization response' };
+      if (loc?.href.startsWith(redirectOf('app')) && loc.searchParams.get('error')) return { kind: 'oauth_error', error: loc.searchParams.get('error')!, where: 'authorization response' };
       if (step.status >= 400 && /text\/html/.test(step.headers.get('content-type') ?? '')) return { kind: 'http_error', status: step.status, where: new URL(step.url).pathname };
       return { kind: 'bad', why: `unexpected ${step.status} at ${step.url} → ${step.location ?? ''}` };
     };

@@ -312,7 +312,7 @@ export class UpstreamOp {
   private async misbehave(ctx: KoaContextWithOIDC): Promise<void> {
     if (this.mode === 'wrong-iss') {
       const location = ctx.response.get('location');
-      if (location && location.startsWith(this.redirectUri)) {
+      if (location?.startsWith(this.redirectUri)) {
         const u = new URL(location);
         u.searchParams.set('iss', EVIL_ISSUER);
         ctx.set('location', u.href);
