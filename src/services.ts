@@ -27,6 +27,8 @@ import { KeyRotation, rotationPolicyFrom } from './tokens/key-rotation.js';
 import { protectSigningKeys } from './tokens/key-encryption.js';
 import { safeFetch } from './net/safe-fetch.js';
 import type { FailureLimit } from './oauth/client-auth/auth-failure-limit.js';
+import { ScopeRegistry } from './scopes/scope-registry.js';
+import { MemoryScopeStore } from './store/memory/memory-scope-store.js';
 import type { FixedWindowLimit } from './oauth/limits/fixed-window-limit.js';
 
 export const DEMO_CLIENT_ID = 'demo-client';
@@ -54,6 +56,8 @@ export interface Services {
   demoSecret?: string;
   cookieNames: { session: string; browser: string; lang: string };
   clientAuthFailureLimit: FailureLimit;
+  /** API scopes, prefixes and access lists (spec §15.4), read from the store on every use. */
+  scopes: ScopeRegistry;
   /** Bounds on what unauthenticated requests can make the provider store (src/oauth/limits/). */
   limits: RequestLimits;
   /** Trust store for business certificates in client assertions (none configured: x5c refused). */
@@ -107,9 +111,12 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   keyTimer.unref();
   const pairwiseSalt = await stores.keys.getOrCreateSecret('pairwise_salt', () => randomId(32));
   const registry = new ClientRegistry(stores.clients, clock);
+  const scopes = new ScopeRegistry(stores.scopes ?? new MemoryScopeStore(), clock);
+  for (const w of await scopes.seed(fixtures)) console.warn(`ansattporten: ${config.fixturesFile}: ${w}`);
 
   if (config.clientsFile) {
-    const entries = loadClientsFile(config.clientsFile, { production: config.production, now: clock.now() });
+    // Every scope a client lists must exist and be available to its organisation (spec §15.4).
+    const entries = loadClientsFile(config.clientsFile, { production: config.production, now: clock.now(), scopeFacts: await scopes.snapshot() });
     await applyClientsFile(entries, { registry, keys: stores.keys, clock, ...(stores.audit ? { audit: stores.audit } : {}) });
   }
   let demoSecret: string | undefined;
@@ -137,7 +144,7 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
 
   const prefix = config.secureCookies ? '__Host-' : '';
   return {
-    config, clock, stores, keys, rotation, stop: () => clearInterval(keyTimer), registry, fixtures, testWorld, source, resourceNames: fixtureSource, eids, supportedAcr, pairwiseSalt, demoSecret,
+    scopes, config, clock, stores, keys, rotation, stop: () => clearInterval(keyTimer), registry, fixtures, testWorld, source, resourceNames: fixtureSource, eids, supportedAcr, pairwiseSalt, demoSecret,
     sessions: new SessionService(stores.ephemeral, clock, {
       absoluteMs: config.session.absolute_minutes * 60_000,
       idleMs: config.session.idle_minutes * 60_000,

@@ -6,6 +6,8 @@ import type { AdminResult, ClientAdmin } from './client-admin.js';
 import { adminOpenApi } from './openapi.js';
 import type { EmployerRuleAdmin } from './employer-rule-admin.js';
 import { employerRuleApiRoutes } from './employer-rule-routes.js';
+import type { ScopeAdmin } from './scope-admin.js';
+import { scopeApiRoutes } from './scope-routes.js';
 
 const REALM = 'ansattporten-admin';
 
@@ -33,6 +35,8 @@ interface AdminApiDeps {
   clients: ClientAdmin;
   /** Stored employer rules; the endpoints exist when the store provides them. */
   employerRules?: EmployerRuleAdmin;
+  /** API scopes, prefixes and access lists (spec §15.4). */
+  scopes?: ScopeAdmin;
 }
 
 export function adminApiRoutes(app: FastifyInstance, s: Services, deps: AdminApiDeps): void {
@@ -162,6 +166,7 @@ export function adminApiRoutes(app: FastifyInstance, s: Services, deps: AdminApi
 
       // --- employer rules ---
       if (deps.employerRules) employerRuleApiRoutes(api, base, deps.employerRules, { caller, jsonBody, sendJson });
+      if (deps.scopes) scopeApiRoutes(api, base, deps.scopes, { auth, jsonBody, sendJson });
     },
     { prefix: base },
   );

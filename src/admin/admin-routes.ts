@@ -8,6 +8,7 @@ import { adminPageRoutes } from './admin-page-routes.js';
 import { AdminSessions } from './admin-session.js';
 import { ClientAdmin } from './client-admin.js';
 import { EmployerRuleAdmin } from './employer-rule-admin.js';
+import { ScopeAdmin } from './scope-admin.js';
 import { testDataApiRoutes } from './testdata-routes.js';
 
 /** The admin API (JSON) and the self-service pages (HTML), registered where each belongs. */
@@ -20,13 +21,14 @@ export function adminRoutes(s: Services): AdminRoutes {
   const cfg = s.config.admin;
   if (!cfg.enabled) return { api: () => {}, pages: () => {} };
   const auth = new AdminAuthenticator(cfg, s.clock, s.config.production ? { fetch: safeFetch } : {});
-  const clients = new ClientAdmin({ registry: s.registry, clock: s.clock, audit: s.stores.audit, production: s.config.production });
+  const clients = new ClientAdmin({ registry: s.registry, clock: s.clock, audit: s.stores.audit, production: s.config.production, scopes: s.scopes });
   const employerRules = s.stores.employerRules
     ? new EmployerRuleAdmin({ store: s.stores.employerRules, clock: s.clock, ...(s.stores.audit ? { audit: s.stores.audit } : {}) })
     : undefined;
+  const scopes = new ScopeAdmin({ store: s.scopes.store, clock: s.clock, ...(s.stores.audit ? { audit: s.stores.audit } : {}) });
   return {
     api: (app) => {
-      adminApiRoutes(app, s, { auth, clients, ...(employerRules ? { employerRules } : {}) });
+      adminApiRoutes(app, s, { auth, clients, scopes, ...(employerRules ? { employerRules } : {}) });
       testDataApiRoutes(app, s, auth);
     },
     pages: (app) => {

@@ -12,6 +12,7 @@ import type { FieldError } from '../clients/validation/field-reader.js';
 import { introspectionScopeFailure } from '../clients/introspection-scope-rule.js';
 import type { Clock } from '../core/clock.js';
 import type { AuditStore } from '../store/ports.js';
+import type { ScopeSubject } from '../scopes/check-client-scopes.js';
 import { isPlainObject } from '../core/json-value.js';
 
 /** Who acts: `orgno` undefined means every organisation (static admin token, CLI). */
@@ -99,6 +100,8 @@ interface ClientAdminDeps {
   clock: Clock;
   audit?: AuditStore;
   production: boolean;
+  /** The API scope registry: a client may register only scopes available to its organisation (spec §15.4). */
+  scopes?: { checkClient(client: ScopeSubject & { scopes: readonly string[] }): Promise<FieldError[]> };
 }
 
 export class ClientAdmin {
@@ -165,6 +168,8 @@ export class ClientAdmin {
     if (!res.ok) return invalid(res.errors);
     const client = res.client;
     const scopeDenied = introspectionScopeFailure(client, { organisationCaller: actor.orgno !== undefined }); if (scopeDenied) return scopeDenied;
+    const scopeErrors = this.d.scopes ? await this.d.scopes.checkClient(client) : [];
+    if (scopeErrors.length > 0) return invalid(scopeErrors);
     if (client.jwks) {
       const conflicts = await this.kidConflicts(client.client_id, client.jwks.keys, 'jwks');
       if (conflicts.length > 0) return invalid(conflicts);
@@ -203,6 +208,8 @@ export class ClientAdmin {
     if (!res.ok) return invalid(res.errors);
     const client = res.client;
     const scopeDenied = introspectionScopeFailure(client, { organisationCaller: actor.orgno !== undefined, before: before.client }); if (scopeDenied) return scopeDenied;
+    const scopeErrors = this.d.scopes ? await this.d.scopes.checkClient(client) : [];
+    if (scopeErrors.length > 0) return invalid(scopeErrors);
     if (client.jwks && client.jwks !== before.client.jwks) {
       const conflicts = await this.kidConflicts(client.client_id, client.jwks.keys, 'jwks');
       if (conflicts.length > 0) return invalid(conflicts);

@@ -2,6 +2,7 @@
 import { MAX_CLIENT_KEYS } from '../clients/validation/client-jwks.js';
 import { SCOPE_MODIFY, SCOPE_READ, SCOPE_WRITE } from './admin-auth.js';
 import { employerRulePaths, employerRuleSchemas, employerRuleTag } from './openapi-employer-rules.js';
+import { scopePaths, scopeSchemas, scopeTag } from './scope-openapi.js';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown) => ({ 'application/json': { schema } });
@@ -35,7 +36,7 @@ export function adminOpenApi(opts: { serverUrl: string }): Record<string, unknow
     },
     servers: [{ url: opts.serverUrl }],
     security: [{ adminToken: [] }, { trustedJwt: [] }],
-    tags: [{ name: 'clients' }, { name: 'jwks' }, { name: 'audit' }, employerRuleTag],
+    tags: [{ name: 'clients' }, { name: 'jwks' }, { name: 'audit' }, employerRuleTag, scopeTag],
     paths: {
       '/clients': {
         get: {
@@ -125,6 +126,7 @@ export function adminOpenApi(opts: { serverUrl: string }): Record<string, unknow
         },
       },
       ...employerRulePaths,
+      ...scopePaths,
     },
     components: {
       securitySchemes: {
@@ -225,6 +227,7 @@ export function adminOpenApi(opts: { serverUrl: string }): Record<string, unknow
           },
         },
         ...employerRuleSchemas,
+        ...scopeSchemas,
       },
     },
   };

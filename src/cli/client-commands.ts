@@ -4,6 +4,7 @@ import { ClientAdmin, type AdminResult, type ClientView } from '../admin/client-
 import { ClientRegistry } from '../clients/client-registry.js';
 import { isPlainObject } from '../core/json-value.js';
 import { formatRecord, formatTable, UsageError } from './cli-args.js';
+import { scopeRegistryFor } from './scopes-command.js';
 import { CLI_ACTOR, Refused, iso, needArg, noMore, type CliIo, type CommandContext } from './cli-context.js';
 
 /** The value of a successful admin operation; a failure becomes a Refused (exit code 1). */
@@ -42,7 +43,7 @@ function clientRecord(c: ClientView): string {
   return formatRecord(entries);
 }
 
-async function readJsonInput(file: string | undefined, io: CliIo): Promise<unknown> {
+export async function readJsonInput(file: string | undefined, io: CliIo): Promise<unknown> {
   let text: string;
   if (file === undefined || file === '-') {
     if (file === undefined && io.stdinIsTty) throw new UsageError('give the client JSON as a file argument or on stdin');
@@ -69,7 +70,7 @@ function clientIdArg([id, ...extra]: string[]): string {
 
 export async function clientCommand({ config, io, json, args, command, rest, open }: CommandContext): Promise<number> {
   const s = await open();
-  const admin = new ClientAdmin({ registry: new ClientRegistry(s.clients, io.clock), clock: io.clock, audit: s.audit, production: config.production });
+  const admin = new ClientAdmin({ registry: new ClientRegistry(s.clients, io.clock), clock: io.clock, audit: s.audit, production: config.production, scopes: await scopeRegistryFor(s, io.clock, config) });
   const show = (c: ClientView) => io.stdout(json ? JSON.stringify(c, null, 2) : clientRecord(c));
   switch (command) {
     case 'list': {

@@ -12,10 +12,11 @@ import { ConfigError, loadConfig, type Config } from '../config/config.js';
 import type { Stores } from '../store/ports.js';
 import { migrateSqliteFile, sqlitePath } from '../store/sqlite/sqlite-database.js';
 import { formatTable, parseArgs, UsageError } from './cli-args.js';
-import { Refused, defaultIo, iso, noMore, type CliIo, type CommandContext } from './cli-context.js';
-import { clientCommand } from './client-commands.js';
+import { CLI_ACTOR, Refused, defaultIo, iso, noMore, type CliIo, type CommandContext } from './cli-context.js';
+import { clientCommand, readJsonInput } from './client-commands.js';
 import { keyCommand } from './key-commands.js';
 import { testdataCommand } from './testdata-command.js';
+import { ScopeCommandRefused, scopesCommand, SCOPES_USAGE } from './scopes-command.js';
 import { protectSigningKeys } from '../tokens/key-encryption.js';
 
 const USAGE = `Usage: ansattporten <command> [options]
@@ -29,6 +30,8 @@ Client administration (same rules as the admin API; changes apply at once on eve
                                             --merge: change only the fields given
   clients delete <client_id>                deactivate a client
   clients rotate-secret <client_id>         generate a new client secret (printed once)
+
+${SCOPES_USAGE}
 
 Signing keys:
   keys list                                 the provider's signing keys and their states
@@ -77,7 +80,7 @@ export async function main(argv: string[], ioIn?: Partial<CliIo>): Promise<numbe
   if (argv[0] === 'testdata') return testdataCommand(argv.slice(1), io);
   let args;
   try {
-    args = parseArgs(argv, ['json', 'force', 'inactive', 'merge', 'help'], ['limit', 'new-key-file']);
+    args = parseArgs(argv, ['json', 'force', 'inactive', 'merge', 'help'], ['limit', 'new-key-file', 'prefix']);
   } catch (e) {
     io.stderr(`ansattporten: ${(e as Error).message}\n\n${USAGE}`);
     return 2;
@@ -122,6 +125,11 @@ export async function main(argv: string[], ioIn?: Partial<CliIo>): Promise<numbe
     }
 
     if (group === 'clients') return await clientCommand(ctx);
+    if (group === 'scopes') {
+      return await scopesCommand(command, rest, {
+        stores: await open(), clock: io.clock, config, actor: CLI_ACTOR, json, flags: args.flags, values: args.values, out: io.stdout, readJson: (f) => readJsonInput(f, io),
+      });
+    }
     if (group === 'keys') return await keyCommand(ctx);
 
     if (group === 'audit') {
@@ -148,7 +156,7 @@ export async function main(argv: string[], ioIn?: Partial<CliIo>): Promise<numbe
       io.stderr(`ansattporten: ${e.message}\n\n${USAGE}`);
       return 2;
     }
-    if (e instanceof Refused) {
+    if (e instanceof Refused || e instanceof ScopeCommandRefused) {
       if (json) io.stdout(JSON.stringify(e.body, null, 2));
       io.stderr(`ansattporten: ${e.message}`);
       return 1;

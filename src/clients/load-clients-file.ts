@@ -10,6 +10,7 @@ import { validateClientInput } from './validation/validate-client.js';
 import { FileProblemsError, problemsMessage } from '../core/file-problems.js';
 import { typeName } from '../core/json-value.js';
 import { introspectionScopeProblem } from './introspection-scope-rule.js';
+import { checkClientScopes, type ScopeFacts } from '../scopes/check-client-scopes.js';
 
 export class ClientsFileError extends FileProblemsError {
   override readonly name = 'ClientsFileError';
@@ -23,6 +24,8 @@ interface LoadedClient {
 interface LoadClientsOptions {
   production: boolean;
   now: number;
+  /** The scope registry's contents: each client's scopes must exist and be available to it (spec §15.4). */
+  scopeFacts?: ScopeFacts;
 }
 
 /** Minimum clear-text secret length in production and outside it. */
@@ -58,6 +61,7 @@ export function parseClientsFile(json: unknown, source: string, opts: LoadClient
     const res = validateClientInput(obj, { production: opts.production, now: opts.now });
     if (!res.ok) for (const e of res.errors) add(e.field, e.message);
     const scopeProblem = res.ok ? introspectionScopeProblem(res.client, { organisationCaller: false }) : undefined; if (scopeProblem) add(scopeProblem.field, scopeProblem.message);
+    if (res.ok && opts.scopeFacts) for (const e of checkClientScopes(res.client, opts.scopeFacts)) add(e.field, e.message);
 
     // the method decides whether a secret is needed; fall back to the raw value if validation failed
     const method = res.ok

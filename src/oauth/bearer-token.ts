@@ -1,5 +1,6 @@
 import { decodeProtectedHeader, jwtVerify } from 'jose';
-import type { Grant, GrantStore } from '../store/ports.js';
+import type { EphemeralStore, Grant, GrantStore } from '../store/ports.js';
+import { loadOpaqueClaims, looksOpaque, opaqueTokenKey } from '../scopes/opaque-access-token.js';
 import type { SigningKeys } from '../tokens/signing-keys.js';
 
 export interface ActiveAccessToken {
@@ -18,9 +19,12 @@ export async function verifyAccessToken(
     keys: SigningKeys; grants: GrantStore; issuer: string; nowMs: number;
     /** Whether the token's client is still active: a deactivated client's tokens stop being accepted (spec §15.3). */
     isClientActive?: (clientId: string) => Promise<boolean>;
+    /** Where opaque access tokens' claims are kept; without it only JWTs are accepted. */
+    ephemeral?: EphemeralStore;
   },
 ): Promise<ActiveAccessToken | undefined> {
   if (token.length > 16_384) return undefined;
+  if (deps.ephemeral && looksOpaque(token)) return verifyOpaqueAccessToken(token, deps as typeof deps & { ephemeral: EphemeralStore });
   try {
     const header = decodeProtectedHeader(token);
     if (header.typ !== 'at+jwt' || header.alg !== 'RS256' || !header.kid) return undefined;
@@ -39,4 +43,19 @@ export async function verifyAccessToken(
   } catch {
     return undefined;
   }
+}
+
+/** An opaque access token (spec §4): known by its hash, with its claims, grant, expiry and client checked as for a JWT. */
+async function verifyOpaqueAccessToken(
+  token: string, deps: Parameters<typeof verifyAccessToken>[1] & { ephemeral: EphemeralStore },
+): Promise<ActiveAccessToken | undefined> {
+  const key = opaqueTokenKey(token);
+  const claims = await loadOpaqueClaims(deps.ephemeral, key);
+  if (!claims || typeof claims.exp !== 'number' || claims.exp * 1000 <= deps.nowMs) return undefined;
+  const grantId = await deps.grants.getAccessTokenGrant(key);
+  if (!grantId) return undefined;
+  const grant = await deps.grants.getGrant(grantId);
+  if (!grant || grant.revoked || grant.expiresAt <= deps.nowMs) return undefined;
+  if (deps.isClientActive && !(await deps.isClientActive(grant.clientId))) return undefined;
+  return { claims, grant };
 }

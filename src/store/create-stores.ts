@@ -50,6 +50,7 @@ export async function createStores(config: Config, clock: Clock): Promise<Stores
     ...(durable.audit ? { audit: durable.audit } : {}),
     ...(durable.employerRules ? { employerRules: durable.employerRules } : {}),
     ...(durable.testData ? { testData: durable.testData } : {}),
+    ...(durable.scopes ? { scopes: durable.scopes } : {}),
     async ping() {
       await Promise.all([durable.ping(), ephemeral.ping()]);
     },

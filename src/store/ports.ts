@@ -1,5 +1,6 @@
 import type { StoredClient } from '../clients/client-types.js';
 import type { EmployerRule } from '../fixtures/fixture-types.js';
+import type { ApiScope, ScopeAccess, ScopePrefix } from '../scopes/scope-types.js';
 
 /**
  * Every kind of short-lived record, one namespace each. Code reaches a kind through a typed
@@ -7,7 +8,7 @@ import type { EmployerRule } from '../fixtures/fixture-types.js';
  */
 export type ShortLivedKind =
   | 'session' | 'flow' | 'upstream-state' | 'par' | 'code' | 'code-used' | 'upstream-logout' | 'logout-confirm'
-  | 'jti' | 'dpop-jti' | 'admin-session' | 'admin-login' | 'demo' | 'lock'
+  | 'jti' | 'dpop-jti' | 'opaque-at' | 'admin-session' | 'admin-login' | 'demo' | 'lock'
   | 'rl-client-auth' | 'rl-authorize' | 'rl-flows-browser' | 'rl-flows-address' | 'rl-flows-total'
   | 'rl-admin-login-address' | 'rl-admin-login-total';
 
@@ -199,6 +200,29 @@ export interface TestDataStore {
 }
 // --- end test data ----------------------------------------------------------------------------
 
+// --- API scopes (spec §15.4) ------------------------------------------------------------------
+/** API scopes, their prefixes and access lists; read on every request (no cache), so a change made anywhere applies at once. */
+export interface ScopeStore {
+  getScope(name: string): Promise<ApiScope | undefined>;
+  /** Every scope (or those of one prefix / one owner), ordered by name. */
+  listScopes(opts?: { prefix?: string; owner_orgno?: string }): Promise<ApiScope[]>;
+  /** Insert or replace (by name). */
+  putScope(scope: ApiScope): Promise<void>;
+  /** Insert when no scope of that name exists; true when this call inserted it. */
+  addScope(scope: ApiScope): Promise<boolean>;
+  getPrefix(prefix: string): Promise<ScopePrefix | undefined>;
+  /** Every prefix (or those of one owner), ordered by prefix. */
+  listPrefixes(opts?: { owner_orgno?: string }): Promise<ScopePrefix[]>;
+  /** Insert when the prefix is free; true when this call inserted it (first one wins). */
+  addPrefix(prefix: ScopePrefix): Promise<boolean>;
+  getAccess(scope: string, consumerOrgno: string): Promise<ScopeAccess | undefined>;
+  /** Access entries of one scope and/or one consumer, ordered by scope, then consumer_orgno. */
+  listAccess(opts?: { scope?: string; consumer_orgno?: string }): Promise<ScopeAccess[]>;
+  /** Insert or replace (by scope and consumer_orgno). */
+  putAccess(entry: ScopeAccess): Promise<void>;
+}
+// --- end API scopes ---------------------------------------------------------------------------
+
 export interface Stores {
   ephemeral: EphemeralStore;
   keys: KeyStore;
@@ -210,6 +234,8 @@ export interface Stores {
   employerRules?: EmployerRuleStore;
   /** Test data added at run time (every built-in durable adapter provides it). */
   testData?: TestDataStore;
+  /** API scopes, prefixes and access lists (every built-in durable adapter provides them). */
+  scopes?: ScopeStore;
   /** Readiness probe. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -207,3 +207,22 @@ describe('loadClientsFile', () => {
     expect(() => loadClientsFile(p, DEV)).toThrow(`${p}: [0] (client_id "my-app"): redirect_uris[0]: must be an absolute URL ("/cb")`);
   });
 });
+
+describe('parseClientsFile: API scopes (spec §15.4)', () => {
+  const facts = {
+    scope: (n: string) => (n === 'api:privat' ? { name: n, prefix: 'api', subscope: 'privat', description: 'x', active: true, owner_orgno: '310000248', allowed_integration_types: ['ansattporten'], accessible_for_all: false, requires_pseudonymous_tokens: false, token_type: 'SELF_CONTAINED' as const, visibility: 'PUBLIC' as const, created: '', last_updated: '' } : undefined),
+    approved: (n: string, o: string) => n === 'api:privat' && o === '310000256',
+  };
+  it('a client may list only scopes that exist and are accessible to its organisation; problems name the scope', () => {
+    expect(() => parseClientsFile([web('a', { scopes: ['openid', 'api:privat'] })], 'c.json', { ...DEV, scopeFacts: facts })).toThrow(ClientsFileError);
+    try {
+      parseClientsFile([web('a', { scopes: ['openid', 'api:privat', 'api:ukjent'] })], 'c.json', { ...DEV, scopeFacts: facts });
+    } catch (e) {
+      expect((e as ClientsFileError).problems).toEqual([
+        '[0] (client_id "a"): scopes[1]: the scope "api:privat" is not accessible to organisation 991825827',
+        '[0] (client_id "a"): scopes[2]: the scope "api:ukjent" does not exist',
+      ]);
+    }
+    expect(parseClientsFile([web('b', { client_orgno: '310000256', scopes: ['openid', 'api:privat'] })], 'c.json', { ...DEV, scopeFacts: facts })[0]!.client.scopes).toEqual(['openid', 'api:privat']);
+  });
+});

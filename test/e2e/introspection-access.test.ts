@@ -22,6 +22,8 @@ describe('introspection access', () => {
       env: { ADMIN_TOKEN, ADMIN_TRUSTED_ISSUER: mp.issuer, ADMIN_TRUSTED_JWKS_URI: mp.jwksUri },
       clients: [
         webClient('app'),
+        // A client of ORG_A: a caller sees only tokens of its own organisation or API (src/scopes/introspection-visibility.ts).
+        webClient('app-a', { client_orgno: ORG_A }),
         webClient('introspector', { scopes: ['openid', SCOPE] }),
         webClient('spa', { application_type: 'browser', token_endpoint_auth_method: 'none', client_secret: null }),
       ],
@@ -41,19 +43,19 @@ describe('introspection access', () => {
     return { status: res.status, body: (await res.json()) as Record<string, unknown>, headers: res.headers };
   }
 
-  async function accessToken(): Promise<string> {
+  async function accessToken(clientId = 'app'): Promise<string> {
     const verifier = 'v'.repeat(43);
     const { createHash } = await import('node:crypto');
     const challenge = createHash('sha256').update(verifier).digest('base64url');
     const q = new URLSearchParams({
-      client_id: 'app', redirect_uri: 'https://app.example.test/callback', response_type: 'code', scope: 'openid profile',
+      client_id: clientId, redirect_uri: `https://${clientId}.example.test/callback`, response_type: 'code', scope: 'openid profile',
       state: 'st', nonce: 'nn', code_challenge: challenge, code_challenge_method: 'S256',
     });
     const step = await loginWithTestId(new Browser(server.issuer), `${server.issuer}/authorize?${q}`);
     const code = new URL(step.location!).searchParams.get('code')!;
     const res = await fetch(`${server.issuer}/token`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic('app', secretOf('app')) },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: 'https://app.example.test/callback', code_verifier: verifier }),
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(clientId, secretOf(clientId)) },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: `https://${clientId}.example.test/callback`, code_verifier: verifier }),
     });
     return ((await res.json()) as { access_token: string }).access_token;
   }
@@ -105,10 +107,14 @@ describe('introspection access', () => {
     it('the static admin token can grant it to a confidential client, which can then introspect; the organisation may keep it', async () => {
       const created = await api(server, 'POST', '/clients', { body: clientBody('granted', { scopes: ['openid', SCOPE] }) });
       expect(created.status, created.text).toBe(201);
-      const token = await accessToken();
+      expect(created.body.client_orgno).toBe(ORG_A);
+      const token = await accessToken('app-a');
       const res = await introspect({ token }, basic(created.body.client_id, created.body.client_secret));
       expect(res.status).toBe(200);
       expect(res.body.active).toBe(true);
+      // Another organisation's token stays hidden from it (RFC 7662 §2.2).
+      const foreign = await introspect({ token: await accessToken('app') }, basic(created.body.client_id, created.body.client_secret));
+      expect(foreign.body).toEqual({ active: false });
       const org = await mp.token({ orgno: ORG_A, scope: WRITE });
       const keep = await api(server, 'PUT', `/clients/${created.body.client_id}`, { token: org, body: { ...created.body, client_secret: undefined, client_name: 'Renamed' } });
       expect(keep.status, keep.text).toBe(200);

@@ -22,6 +22,7 @@ describe.skipIf(!url)('Redis', () => {
       grants: durable.grants,
       audit: durable.audit,
       employerRules: durable.employerRules,
+      scopes: durable.scopes,
       async ping() { await Promise.all([durable.ping(), redis.ping()]); },
       async close() { await Promise.all([durable.close(), redis.close()]); },
     };

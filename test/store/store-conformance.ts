@@ -4,6 +4,7 @@ import type { Client, StoredClient } from '../../src/clients/client-types.js';
 import type { ManualClock } from '../../src/core/clock.js';
 import type { Grant, SigningKeyRecord, StoredEmployerRule, Stores } from '../../src/store/ports.js';
 import { loose } from './loose-ephemeral.js';
+import type { ApiScope, ScopeAccess } from '../../src/scopes/scope-types.js';
 
 /**
  * The behaviour every store adapter must share. Each adapter's test file calls
@@ -455,6 +456,79 @@ export function runStoreConformance(name: string, factory: () => Promise<StoreFi
         expect(await rules.delete('never')).toBe(false);
         expect(await rules.get('x')).toBeUndefined();
         expect((await rules.list()).map((r) => r.id)).toEqual(['y']);
+      });
+    });
+    // --- API scopes (spec §15.4) ---
+    describe('API scopes', () => {
+      const scope = (name: string, owner: string, over: Partial<ApiScope> = {}): ApiScope => {
+        const [prefix, subscope] = [name.slice(0, name.indexOf(':')), name.slice(name.indexOf(':') + 1)];
+        return {
+          name, prefix, subscope, description: `scope ${name}`, active: true, owner_orgno: owner, allowed_integration_types: ['ansattporten'],
+          accessible_for_all: false, requires_pseudonymous_tokens: false, token_type: 'SELF_CONTAINED', visibility: 'PUBLIC',
+          created: '2024-01-01T00:00:00.000Z', last_updated: '2024-01-01T00:00:00.000Z', ...over,
+        };
+      };
+
+      it('scopes: put/get round-trips every field, add inserts only once, put replaces, list orders by name and filters', async () => {
+        const store = s.scopes!;
+        expect(store).toBeDefined();
+        expect(await store.listScopes()).toEqual([]);
+        const full = scope('beta:les.æøå', '310000019', {
+          long_description: 'lang ✓', at_max_age: 60, authorization_max_lifetime: 3600, token_type: 'OPAQUE', visibility: 'PRIVATE',
+          requires_pseudonymous_tokens: true, accessible_for_all: true, allowed_integration_types: [],
+        });
+        expect(await store.addScope(full)).toBe(true);
+        expect(await store.addScope({ ...full, description: 'second' })).toBe(false);
+        expect(await store.getScope('beta:les.æøå')).toEqual(full);
+        const minimal = scope('alfa:skriv', '310000027');
+        await store.putScope(minimal);
+        const m = await store.getScope('alfa:skriv');
+        expect(m).toEqual(minimal);
+        expect('at_max_age' in m!).toBe(false);
+        await store.putScope(scope('beta:Z', '310000019'));
+        await store.putScope(scope('beta:a', '310000019'));
+        expect((await store.listScopes()).map((x) => x.name)).toEqual(['alfa:skriv', 'beta:Z', 'beta:a', 'beta:les.æøå']);
+        expect((await store.listScopes({ prefix: 'beta' })).map((x) => x.name)).toEqual(['beta:Z', 'beta:a', 'beta:les.æøå']);
+        expect((await store.listScopes({ owner_orgno: '310000027' })).map((x) => x.name)).toEqual(['alfa:skriv']);
+        expect(await store.listScopes({ prefix: 'none' })).toEqual([]);
+        const changed = { ...minimal, active: false, description: 'changed', last_updated: '2024-02-01T00:00:00.000Z' };
+        await store.putScope(changed);
+        expect(await store.getScope('alfa:skriv')).toEqual(changed);
+        expect(await store.getScope('nope:x')).toBeUndefined();
+      });
+
+      it('prefixes: the first add wins, list orders by prefix and filters by owner', async () => {
+        const store = s.scopes!;
+        expect(await store.addPrefix({ prefix: 'beta', owner_orgno: '310000019', created: '2024-01-01T00:00:00.000Z' })).toBe(true);
+        expect(await store.addPrefix({ prefix: 'beta', owner_orgno: '310000027', created: '2024-01-02T00:00:00.000Z' })).toBe(false);
+        expect(await store.addPrefix({ prefix: 'alfa', owner_orgno: '310000027', created: '2024-01-03T00:00:00.000Z' })).toBe(true);
+        expect(await store.getPrefix('beta')).toEqual({ prefix: 'beta', owner_orgno: '310000019', created: '2024-01-01T00:00:00.000Z' });
+        expect(await store.getPrefix('gamma')).toBeUndefined();
+        expect((await store.listPrefixes()).map((p) => p.prefix)).toEqual(['alfa', 'beta']);
+        expect(await store.listPrefixes({ owner_orgno: '310000019' })).toEqual([{ prefix: 'beta', owner_orgno: '310000019', created: '2024-01-01T00:00:00.000Z' }]);
+        // concurrent claims of one prefix: exactly one succeeds
+        const results = await Promise.all(['310000035', '310000043', '310000051'].map((o) => store.addPrefix({ prefix: 'race', owner_orgno: o, created: '2024-01-04T00:00:00.000Z' })));
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('access entries: put/get by scope and consumer, put replaces the state, list filters and orders', async () => {
+        const store = s.scopes!;
+        const entry = (sc: string, consumer: string, state: ScopeAccess['state']): ScopeAccess => ({
+          scope: sc, consumer_orgno: consumer, owner_orgno: '310000019', state, created: '2024-01-01T00:00:00.000Z', last_updated: '2024-01-01T00:00:00.000Z',
+        });
+        await store.putAccess(entry('beta:b', '310000035', 'APPROVED'));
+        await store.putAccess(entry('beta:a', '310000035', 'REQUESTED'));
+        await store.putAccess(entry('beta:a', '310000027', 'APPROVED'));
+        expect(await store.getAccess('beta:a', '310000035')).toEqual(entry('beta:a', '310000035', 'REQUESTED'));
+        expect(await store.getAccess('beta:a', '310000043')).toBeUndefined();
+        const key = (xs: ScopeAccess[]) => xs.map((a) => `${a.scope}/${a.consumer_orgno}/${a.state}`);
+        expect(key(await store.listAccess())).toEqual(['beta:a/310000027/APPROVED', 'beta:a/310000035/REQUESTED', 'beta:b/310000035/APPROVED']);
+        expect(key(await store.listAccess({ scope: 'beta:a' }))).toEqual(['beta:a/310000027/APPROVED', 'beta:a/310000035/REQUESTED']);
+        expect(key(await store.listAccess({ consumer_orgno: '310000035' }))).toEqual(['beta:a/310000035/REQUESTED', 'beta:b/310000035/APPROVED']);
+        expect(key(await store.listAccess({ scope: 'beta:b', consumer_orgno: '310000027' }))).toEqual([]);
+        await store.putAccess({ ...entry('beta:a', '310000035', 'DENIED'), last_updated: '2024-03-01T00:00:00.000Z' });
+        expect(await store.getAccess('beta:a', '310000035')).toMatchObject({ state: 'DENIED', last_updated: '2024-03-01T00:00:00.000Z' });
+        expect(await store.listAccess()).toHaveLength(3);
       });
     });
   });

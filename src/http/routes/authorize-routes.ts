@@ -20,6 +20,7 @@ export function pipelineDeps(s: Services): PipelineDeps {
     getClient: async (id) => (await s.registry.getActive(id))?.client,
     requireStateAndNonce: s.config.policy.require_state_and_nonce,
     supportedAcr: s.supportedAcr,
+    scopeRefusals: (client, scopes) => s.scopes.refusals(client, scopes),
   };
 }
 

@@ -53,11 +53,13 @@ export function discoveryDocument(s: Services): Record<string, unknown> {
 }
 
 export function discoveryRoutes(app: FastifyInstance, s: Services): void {
-  const doc = JSON.stringify(discoveryDocument(s));
+  const base = discoveryDocument(s);
+  // scopes_supported: openid, profile and the active PUBLIC API scopes, read from the registry per request.
+  const doc = async () => JSON.stringify({ ...base, scopes_supported: await s.scopes.supportedScopes() });
   app.get('/.well-known/openid-configuration', async (_req, reply) =>
-    reply.header('Cache-Control', 'public, max-age=3600').type('application/json').send(doc));
+    reply.header('Cache-Control', 'public, max-age=3600').type('application/json').send(await doc()));
   app.get('/.well-known/oauth-authorization-server', async (_req, reply) =>
-    reply.header('Cache-Control', 'public, max-age=3600').type('application/json').send(doc));
+    reply.header('Cache-Control', 'public, max-age=3600').type('application/json').send(await doc()));
   // Clients are told to cache keys; rotation publishes the next key well before it is used.
   app.get('/jwks.json', async (_req, reply) =>
     reply.header('Cache-Control', 'public, max-age=300').type('application/jwk-set+json').send(s.keys.jwks()));

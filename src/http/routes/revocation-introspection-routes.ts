@@ -23,7 +23,14 @@ function deps(s: Services) {
   return {
     ...clientAuthDeps(s),
     grants: s.stores.grants,
-    lookup: () => ({ keys: s.keys, grants: s.stores.grants, issuer: s.config.issuer, nowMs: s.clock.now(), isClientActive: async (id: string) => !!(await s.registry.getActive(id)) }),
+    lookup: () => ({
+      keys: s.keys, grants: s.stores.grants, issuer: s.config.issuer, nowMs: s.clock.now(),
+      isClientActive: async (id: string) => !!(await s.registry.getActive(id)), ephemeral: s.stores.ephemeral,
+    }),
+    visibility: {
+      clientOrgno: async (id: string) => (await s.registry.get(id))?.client.client_orgno,
+      owners: (scopes: readonly string[]) => s.scopes.owners(scopes),
+    },
   };
 }
 

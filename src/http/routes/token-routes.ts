@@ -13,7 +13,7 @@ export function clientAuthDeps(s: Services) {
   return {
     registry: s.registry, replay: s.stores.ephemeral, ephemeral: s.stores.ephemeral, issuer: s.config.issuer,
     now: () => s.clock.now(), keys: s.keys, grants: s.stores.grants, idTokenLifetime: s.config.lifetimes.id_token_seconds,
-    pairwiseSalt: s.pairwiseSalt, failureLimit: s.clientAuthFailureLimit, certificates: s.clientCertificates,
+    pairwiseSalt: s.pairwiseSalt, failureLimit: s.clientAuthFailureLimit, certificates: s.clientCertificates, scopes: s.scopes,
   };
 }
 

@@ -27,7 +27,7 @@ export function userinfoRoutes(app: FastifyInstance, s: Services): void {
       { authorization: req.headers.authorization, rawHeaders: req.raw.rawHeaders, method: req.method, url: `${s.config.issuer}/userinfo` },
       {
         nowMs, replay: s.stores.ephemeral,
-        verifyToken: (token) => verifyAccessToken(token, { keys: s.keys, grants: s.stores.grants, issuer: s.config.issuer, nowMs, isClientActive: async (id) => !!(await s.registry.getActive(id)) }),
+        verifyToken: (token) => verifyAccessToken(token, { keys: s.keys, grants: s.stores.grants, issuer: s.config.issuer, nowMs, isClientActive: async (id) => !!(await s.registry.getActive(id)), ephemeral: s.stores.ephemeral }),
       },
     );
     if (!result.ok) return authError(reply, result.status, result.scheme, result.error, result.description);

@@ -32,6 +32,8 @@ export interface PipelineDeps {
   requireStateAndNonce: boolean;
   /** The acr values an available eID can satisfy. */
   supportedAcr: ReadonlySet<Acr>;
+  /** The requested API scopes the client may not use now (deactivated, access revoked; spec §15.4). */
+  scopeRefusals?: (client: Client, scopes: readonly string[]) => Promise<{ scope: string; reason: string }[]>;
 }
 
 /** What the checks read and fill in, in order. */

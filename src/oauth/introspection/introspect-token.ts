@@ -5,12 +5,21 @@ import { authenticateClient, type ClientAuthDeps } from '../client-auth/authenti
 import { invalidClient } from '../client-auth/client-auth-types.js';
 import { findGrantOfToken } from '../token-lookup.js';
 import { accessTokenType } from '../dpop/token-binding.js';
+import { introspectionVisibleNow } from '../../scopes/introspection-visibility.js';
 
 export { INTROSPECTION_AUTH_METHODS, INTROSPECTION_SCOPE };
 
 export interface IntrospectTokenDeps extends ClientAuthDeps {
   /** What the token lookup needs (signing keys, grants, the time, active clients). */
   lookup(): Parameters<typeof findGrantOfToken>[2];
+  /**
+   * Who may see a token (src/scopes/introspection-visibility.ts): the organisation of a token's
+   * client, and the owner organisations of API scopes (built-in and unknown scopes are absent).
+   */
+  visibility: {
+    clientOrgno(clientId: string): Promise<string | undefined>;
+    owners(scopes: readonly string[]): Promise<Map<string, string>>;
+  };
 }
 
 /** The introspection response (RFC 7662 §2.2): `active` is authoritative. */
@@ -19,7 +28,10 @@ export type IntrospectionResponse = { active: false } | ({ active: true } & Reco
 /**
  * POST /token/introspect (RFC 7662 §2, spec §13.2). Only a confidential client that authenticates
  * with its registered method (401 invalid_client otherwise, also for `none`) and holds the scope
- * idporten:token.introspection (403 otherwise) may ask. Throws OAuthError (delivery 'json').
+ * idporten:token.introspection (403 otherwise) may ask, and it sees a token as active only when
+ * it is the token's client, of the same organisation, or the owner of one of the token's API
+ * scopes (RFC 7662 §2.2 lets the server answer inactive to a caller that may not learn about the
+ * token). Throws OAuthError (delivery 'json').
  */
 export async function introspectToken(deps: IntrospectTokenDeps, authorization: string | undefined, body: Params, address = ''): Promise<IntrospectionResponse> {
   const auth = await authenticateClient(deps, authorization, body, address);
@@ -35,6 +47,8 @@ export async function introspectToken(deps: IntrospectTokenDeps, authorization: 
   const found = await findGrantOfToken(token, body.get('token_type_hint'), lookup);
   const now = lookup.nowMs;
   if (!found || found.grant.revoked || found.grant.expiresAt <= now) return { active: false };
+  const tokenScope = found.kind === 'access_token' ? String(found.claims.scope ?? '') : found.grant.scope;
+  if (!(await introspectionVisibleNow(auth.client, { client_id: found.grant.clientId, scope: tokenScope }, deps.visibility))) return { active: false };
   if (found.kind === 'access_token') {
     const exp = Number(found.claims.exp);
     return { active: true, token_type: accessTokenType(found.claims), expires_in: Math.max(0, exp - Math.floor(now / 1000)), ...found.claims };

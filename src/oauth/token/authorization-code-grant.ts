@@ -6,7 +6,7 @@ import type { EphemeralStore, Grant, IssuedTokenRecords } from '../../store/port
 import { pairwiseSubject } from '../../tokens/pairwise-subject.js';
 import { grantOfUsedCode, markCodeUsed, takeCode } from '../authorization-code.js';
 import type { AuthenticatedClient } from '../client-auth/client-auth-types.js';
-import { issueIdToken, newRefreshToken, signAccessToken, type IssueDeps, type TokenResponse } from './issue-tokens.js';
+import { grantLifetimeSeconds, issueIdToken, newRefreshToken, signAccessToken, type IssueDeps, type TokenResponse } from './issue-tokens.js';
 import { isValidVerifier, verifyS256 } from './pkce.js';
 
 export interface CodeGrantDeps extends IssueDeps {
@@ -68,7 +68,7 @@ export async function authorizationCodeGrant(deps: CodeGrantDeps, auth: Authenti
     resource: rec.resource,
     clientAmr: auth.clientAmr ?? auth.method,
     createdAt: now,
-    expiresAt: now + client.authorization_lifetime * 1000,
+    expiresAt: now + (await grantLifetimeSeconds(deps, client, rec.scope)) * 1000,
     revoked: false,
   };
   const isPublic = client.token_endpoint_auth_method === 'none';

@@ -1,6 +1,9 @@
 import type { Client } from '../../clients/client-types.js';
 import { randomId, sha256b64url } from '../../core/random.js';
-import type { Grant, GrantStore, IssuedTokenRecords } from '../../store/ports.js';
+import type { EphemeralStore, Grant, GrantStore, IssuedTokenRecords } from '../../store/ports.js';
+import type { ScopeAuthority } from '../../scopes/scope-registry.js';
+import { capSeconds, NO_SCOPE_POLICY, type ScopeTokenPolicy } from '../../scopes/scope-token-policy.js';
+import { newOpaqueToken, saveOpaqueClaims } from '../../scopes/opaque-access-token.js';
 import type { SigningKeys } from '../../tokens/signing-keys.js';
 import { accessTokenClaims, idTokenClaims } from '../../tokens/token-claims.js';
 
@@ -10,6 +13,20 @@ export interface IssueDeps {
   grants: GrantStore;
   idTokenLifetime: number;
   now: () => number; // ms
+  /** The API scope registry: scope properties shape the tokens, revoked scopes are dropped at refresh (spec §15.4). */
+  scopes?: ScopeAuthority;
+  /** Where opaque access tokens' claims are kept (scopes with token_type OPAQUE). */
+  ephemeral?: EphemeralStore;
+}
+
+/** How the API scopes in `scope` shape a token (none without a registry). */
+export async function scopePolicy(deps: IssueDeps, scope: string): Promise<ScopeTokenPolicy> {
+  return deps.scopes ? deps.scopes.policy(scope) : NO_SCOPE_POLICY;
+}
+
+/** The grant's absolute lifetime (seconds): the client's authorization_lifetime, capped by the scopes' authorization_max_lifetime. */
+export async function grantLifetimeSeconds(deps: IssueDeps, client: Client, scope: string): Promise<number> {
+  return capSeconds(client.authorization_lifetime, (await scopePolicy(deps, scope)).authorizationMaxLifetime);
 }
 
 export interface TokenResponse {
@@ -34,10 +51,21 @@ const jti = () => randomId(8).slice(0, 11);
 export async function signAccessToken(deps: IssueDeps, client: Client, grant: Grant, jkt?: string): Promise<{ token: string; expiresIn: number; record: NonNullable<IssuedTokenRecords['accessToken']> }> {
   const now = deps.now();
   const iat = Math.floor(now / 1000);
-  // Never outlive the grant.
-  const lifetime = Math.max(1, Math.min(client.access_token_lifetime, Math.floor((grant.expiresAt - now) / 1000)));
+  const policy = await scopePolicy(deps, grant.scope);
+  // The scopes' at_max_age caps the lifetime (lowest wins, spec §7.3); never outlive the grant.
+  const lifetime = Math.max(1, Math.min(capSeconds(client.access_token_lifetime, policy.atMaxAge), Math.floor((grant.expiresAt - now) / 1000)));
   const id = jti();
-  const token = await deps.keys.sign(accessTokenClaims({ issuer: deps.issuer, client, grant, iat, lifetime, jti: id, jkt }), 'at+jwt');
+  // A scope that requires pseudonymous tokens: no pid in the access token (spec §8.3).
+  const tokenGrant: Grant = policy.pseudonymous ? { ...grant } : grant;
+  if (policy.pseudonymous) delete tokenGrant.pid;
+  const claims = accessTokenClaims({ issuer: deps.issuer, client, grant: tokenGrant, iat, lifetime, jti: id, jkt });
+  if (policy.opaque && deps.ephemeral) {
+    // By reference (spec §4): the token is random; its hash keys both the grant link and the claims.
+    const { token, key } = newOpaqueToken();
+    await saveOpaqueClaims(deps.ephemeral, key, claims, lifetime);
+    return { token, expiresIn: lifetime, record: { jti: key, grantId: grant.id, expiresAt: (iat + lifetime) * 1000 } };
+  }
+  const token = await deps.keys.sign(claims, 'at+jwt');
   return { token, expiresIn: lifetime, record: { jti: id, grantId: grant.id, expiresAt: (iat + lifetime) * 1000 } };
 }
 

@@ -47,6 +47,11 @@ export async function refreshTokenGrant(deps: IssueDeps, auth: AuthenticatedClie
     if (bad.length > 0) throw new OAuthError('invalid_scope', `scope exceeds the original grant: ${bad.join(' ')}`, 'json');
     scope = granted.filter((s) => asked.includes(s)).join(' ');
   }
+  // API scopes the client may no longer use (deactivated, access revoked: spec §15.4) are dropped.
+  if (deps.scopes) {
+    const refused = new Set((await deps.scopes.refusals(client, scope.split(' '))).map((r) => r.scope));
+    if (refused.size > 0) scope = scope.split(' ').filter((s) => !refused.has(s)).join(' ');
+  }
 
   let refresh: { token: string; expiresIn: number };
   const records: IssuedTokenRecords = {};

@@ -1,3 +1,5 @@
+import { POSTGRES_SCOPE_MIGRATION } from './postgres-scope-store.js';
+
 /**
  * Versioned schema migrations for the PostgreSQL store; applied in order, each exactly once
  * (version = index + 1). Append new elements; never edit one that has shipped.
@@ -33,4 +35,6 @@ export const POSTGRES_MIGRATIONS: string[] = [
   `
   CREATE TABLE testdata (kind text NOT NULL, key text NOT NULL, created text NOT NULL, data jsonb NOT NULL, PRIMARY KEY (kind, key));
   `,
+  // 4: API scopes, prefixes and access lists (spec §15.4)
+  POSTGRES_SCOPE_MIGRATION,
 ];

@@ -15,6 +15,7 @@ import { PostgresEmployerRuleStore } from './postgres-employer-rule-store.js';
 import { PostgresEphemeralStore } from './postgres-ephemeral-store.js';
 import { PostgresGrantStore } from './postgres-grant-store.js';
 import { PostgresKeyStore } from './postgres-key-store.js';
+import { PostgresScopeStore } from './postgres-scope-store.js';
 import { PostgresTestDataStore } from './postgres-testdata-store.js';
 
 type PostgresStores = Stores & { pool: PgPool; ephemeral: PostgresEphemeralStore; grants: PostgresGrantStore; audit: AuditStore; employerRules: EmployerRuleStore };
@@ -44,6 +45,7 @@ export async function createPostgresStores(url: string, clock: Clock, opts: { sc
     audit: new PostgresAuditStore(pool, clock),
     employerRules: new PostgresEmployerRuleStore(pool),
     testData: new PostgresTestDataStore(pool),
+    scopes: new PostgresScopeStore(pool),
     async ping() { await pool.query('SELECT 1'); },
     async close() {
       if (closed) return;

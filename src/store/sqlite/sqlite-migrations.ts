@@ -1,3 +1,5 @@
+import { SQLITE_SCOPE_MIGRATION } from './sqlite-scope-store.js';
+
 /** Versioned schema migrations for the embedded store; applied in order, each exactly once. */
 export const SQLITE_MIGRATIONS: string[] = [
   `
@@ -28,4 +30,6 @@ export const SQLITE_MIGRATIONS: string[] = [
   `
   CREATE TABLE testdata (kind TEXT NOT NULL, key TEXT NOT NULL, created TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (kind, key));
   `,
+  // 5: API scopes, prefixes and access lists (spec §15.4)
+  SQLITE_SCOPE_MIGRATION,
 ];

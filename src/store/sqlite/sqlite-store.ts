@@ -9,6 +9,7 @@ import { SqliteEmployerRuleStore } from './sqlite-employer-rule-store.js';
 import { SqliteEphemeralStore } from './sqlite-ephemeral-store.js';
 import { SqliteGrantStore } from './sqlite-grant-store.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
+import { SqliteScopeStore } from './sqlite-scope-store.js';
 import { SqliteTestDataStore } from './sqlite-testdata-store.js';
 
 export function createSqliteStores(path: string, clock: Clock): Stores & { db: Database.Database; employerRules: EmployerRuleStore } {
@@ -25,6 +26,7 @@ export function createSqliteStores(path: string, clock: Clock): Stores & { db: D
     audit: new SqliteAuditStore(db, clock),
     employerRules: new SqliteEmployerRuleStore(db),
     testData: new SqliteTestDataStore(db),
+    scopes: new SqliteScopeStore(db),
     async ping() { db.prepare('SELECT 1').get(); },
     async close() { clearInterval(timer); db.close(); },
   };

@@ -72,3 +72,22 @@ describe('checkScope: refused', () => {
     expect((await errorOf(checkScope, ctx({ scope: 'openid Profile' }))).error).toBe('invalid_scope');
   });
 });
+
+describe('checkScope: API scopes no longer available (spec §15.4)', () => {
+  it('refused scopes → invalid_scope naming each scope and reason; the registry is asked about the requested scopes', async () => {
+    const client = makeClient({ scopes: ['openid', 'profile', 'api:a', 'api:b'] });
+    const asked: string[][] = [];
+    const deps = { ...ctx('scope=openid').deps, scopeRefusals: async (_c: unknown, s: readonly string[]) => { asked.push([...s]); return [{ scope: 'api:b', reason: 'is not active' }]; } };
+    const e = await errorOf(checkScope, ctx({ scope: 'openid api:a api:b' }, { client, deps }));
+    expect(e.error).toBe('invalid_scope');
+    expect(e.description).toBe('scope not available to this client: api:b (is not active)');
+    expect(asked).toEqual([['openid', 'api:a', 'api:b']]);
+  });
+
+  it('no refusals → accepted', async () => {
+    const client = makeClient({ scopes: ['openid', 'api:a'] });
+    const c = ctx({ scope: 'openid api:a' }, { client, deps: { ...ctx('scope=openid').deps, scopeRefusals: async () => [] } });
+    await checkScope(c);
+    expect(c.req.scope).toEqual(['openid', 'api:a']);
+  });
+});

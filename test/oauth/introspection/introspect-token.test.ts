@@ -14,7 +14,15 @@ const form = (q: Record<string, string | string[]>) => {
 
 beforeAll(async () => {
   f = await fixture();
-  deps = { ...f.auth, lookup: f.lookup };
+  // The API scope api:les belongs to organisation 310000191 (src/scopes/introspection-visibility.ts).
+  const owners = new Map([['api:les', '310000191']]);
+  deps = {
+    ...f.auth, lookup: f.lookup,
+    visibility: {
+      clientOrgno: async (id) => (await f.registry.get(id))?.client.client_orgno,
+      owners: async (scopes) => new Map(scopes.flatMap((s) => (owners.has(s) ? [[s, owners.get(s)!] as const] : []))),
+    },
+  };
   await f.client({ client_id: 'introspector', scopes: ['openid', INTROSPECTION_SCOPE] });
   await f.client({ client_id: 'plain' });
   // A public client that somehow holds the scope (registered before the rule): still refused.
@@ -77,6 +85,24 @@ describe('introspectToken (RFC 7662)', () => {
     expect([e.error, e.status]).toEqual(['insufficient_scope', 403]);
     const w = await refused(basic('introspector', 'wrong-secret-000000000000000000'), form({ token: 'x' }));
     expect([w.error, w.status]).toEqual(['invalid_client', 401]);
+  });
+
+  it('shows a token only to its own organisation and the owners of its API scopes (RFC 7662 §2.2)', async () => {
+    await f.client({ client_id: 'other-org', client_orgno: '310000108', scopes: ['openid', INTROSPECTION_SCOPE] });
+    await f.client({ client_id: 'api-owner', client_orgno: '310000191', scopes: ['openid', INTROSPECTION_SCOPE] });
+    const c = (await f.registry.get('plain'))!.client;
+    const plain = await f.issue(c);
+    const api = await f.issue(c, { scope: 'openid api:les' });
+    const other = basic('other-org', secretOf('other-org'));
+    const owner = basic('api-owner', secretOf('api-owner'));
+    // Another organisation learns nothing about tokens that are not meant for its API.
+    expect(await introspectToken(deps, other, form({ token: plain.accessToken }))).toEqual({ active: false });
+    expect(await introspectToken(deps, other, form({ token: api.accessToken }))).toEqual({ active: false });
+    expect(await introspectToken(deps, other, form({ token: api.refreshToken }))).toEqual({ active: false });
+    // The API's owner sees the tokens carrying its scope, but not the client's other tokens.
+    expect(await introspectToken(deps, owner, form({ token: api.accessToken }))).toMatchObject({ active: true, client_id: 'plain', scope: 'openid api:les' });
+    expect(await introspectToken(deps, owner, form({ token: api.refreshToken }))).toMatchObject({ active: true, token_type: 'refresh_token', client_id: 'plain' });
+    expect(await introspectToken(deps, owner, form({ token: plain.accessToken }))).toEqual({ active: false });
   });
 
   it('refuses a missing or repeated token (400 invalid_request)', async () => {
