@@ -141,6 +141,14 @@ export function randomGeneralManager(
   relevantResource?: string | readonly string[],
   random: () => number = Math.random,
 ): GeneralManager | undefined {
+  const candidates = generalManagers(model, relevantResource);
+  if (candidates.length === 0) return undefined;
+  const i = Math.min(candidates.length - 1, Math.floor(random() * candidates.length));
+  return candidates[i];
+}
+
+/** Every person holding DAGL as randomGeneralManager would choose among them (in model order). */
+export function generalManagers(model: AltinnModel, relevantResource?: string | readonly string[]): GeneralManager[] {
   const orgs = organizationIndex(model);
   const wanted = relevantResource === undefined ? undefined : typeof relevantResource === 'string' ? [relevantResource] : relevantResource;
   const subunits = new Map<string, string[]>();
@@ -161,9 +169,7 @@ export function randomGeneralManager(
     const name = syntheticName(r.pid, model.persons);
     candidates.push({ pid: r.pid, ...name, orgno: r.orgno, organization_name: org.name });
   }
-  if (candidates.length === 0) return undefined;
-  const i = Math.min(candidates.length - 1, Math.floor(random() * candidates.length));
-  return candidates[i];
+  return candidates;
 }
 
 function unique<T>(xs: readonly T[]): T[] {

@@ -134,12 +134,21 @@ export function mergeTestWorld(fixtures: Fixtures, stored: readonly TestDataEntr
   };
 }
 
-/** The current test world, read from the store on every call. */
+/**
+ * The current test world, read from the store on every call (a change made on any instance is
+ * seen by the next login); merged again only when what the store holds has changed, so the same
+ * world object comes back while nothing changed (callers may cache what they derive from it).
+ */
 export class TestWorld {
+  private merged?: { fingerprint: string; world: Fixtures };
+
   constructor(readonly fixtures: Fixtures, private readonly store?: TestDataStore) {}
 
   async current(): Promise<Fixtures> {
     if (this.store === undefined) return this.fixtures;
-    return mergeTestWorld(this.fixtures, await this.store.list());
+    const entries = await this.store.list();
+    const fingerprint = JSON.stringify(entries);
+    if (this.merged?.fingerprint !== fingerprint) this.merged = { fingerprint, world: mergeTestWorld(this.fixtures, entries) };
+    return this.merged.world;
   }
 }

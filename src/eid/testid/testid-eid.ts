@@ -4,7 +4,7 @@ import type { Acr } from '../../oauth/authorize/authorization-request.js';
 import type { PageView } from '../../interaction/outcome.js';
 import type { Locale } from '../../ui/i18n.js';
 import { syntheticName } from '../../fixtures/synthetic-names.js';
-import { randomGeneralManager, type AltinnModel } from '../../representation/altinn-model.js';
+import { generalManagers, type AltinnModel, type GeneralManager } from '../../representation/altinn-model.js';
 import type { Eid, EidAnswer, EidLoginContext, EidResult, EidStart } from '../eid.js';
 
 type TestIdLevel = 'substantial' | 'high';
@@ -31,7 +31,25 @@ export class TestIdEid implements Eid {
   readonly acr: readonly Acr[] = ['substantial', 'high'];
   readonly skipsSelector = false;
 
+  /** The general managers per world and requested resources (the world object changes when the test data does). */
+  private readonly managers = new WeakMap<AltinnModel, Map<string, GeneralManager[]>>();
+
   constructor(private readonly o: TestIdOptions) {}
+
+  private managersOf(world: AltinnModel, resources: readonly string[]): GeneralManager[] {
+    let byResources = this.managers.get(world);
+    if (!byResources) {
+      byResources = new Map();
+      this.managers.set(world, byResources);
+    }
+    const key = resources.join('\n');
+    let found = byResources.get(key);
+    if (!found) {
+      found = generalManagers(world, resources.length > 0 ? resources : undefined);
+      byResources.set(key, found);
+    }
+    return found;
+  }
 
   async formTargets(): Promise<string[]> {
     return [];
@@ -46,7 +64,8 @@ export class TestIdEid implements Eid {
     const selected = levels.find((l) => l === extra.acr) ?? levels[0]!;
     const world = await this.o.world();
     // A daglig leder of an organisation with rights on what the request asks for (any, without authorization_details).
-    const manager = randomGeneralManager(world, ctx.resources.length > 0 ? ctx.resources : undefined, this.o.random);
+    const managers = this.managersOf(world, ctx.resources);
+    const manager = managers.length > 0 ? managers[Math.min(managers.length - 1, Math.floor((this.o.random ?? Math.random)() * managers.length))] : undefined;
     return {
       page: 'testid',
       props: {
