@@ -1,7 +1,8 @@
 import type { FastifyReply } from 'fastify';
 import type { OAuthError } from '../core/oauth-error.js';
 import type { Clock } from '../core/clock.js';
-import { renderFormPostPage } from '../ui/index.js';
+import { pickLocale } from '../ui/i18n.js';
+import { renderFormPostPage, renderFrontChannelLogoutPage } from '../ui/index.js';
 import type { ResponseTarget } from '../interaction/outcome.js';
 import { signResponseJwt, type ResponseSigner } from '../oauth/jarm/authorization-response-jwt.js';
 import { sendHtml, withQuery } from './respond.js';
@@ -19,7 +20,10 @@ export interface AuthorizationResponder {
  * JARM modes (JARM §2.3) send the single `response` parameter instead: a JWT signed with the
  * current key holding the parameters, `state`, and `iss` (RFC 9207 §2.4: no separate `iss` then).
  */
-export async function sendAuthorizationResponse(reply: FastifyReply, r: AuthorizationResponder, target: ResponseTarget, params: Record<string, string>, afterPost: boolean): Promise<FastifyReply> {
+export async function sendAuthorizationResponse(
+  reply: FastifyReply, r: AuthorizationResponder, target: ResponseTarget, params: Record<string, string>, afterPost: boolean,
+  frontChannelLogout?: { frames: string[]; locale: string },
+): Promise<FastifyReply> {
   let fields: Record<string, string>;
   if (target.responseMode === 'query.jwt' || target.responseMode === 'form_post.jwt') {
     const response = await signResponseJwt(r.keys, {
@@ -35,8 +39,21 @@ export async function sendAuthorizationResponse(reply: FastifyReply, r: Authoriz
   if (target.responseMode === 'form_post' || target.responseMode === 'form_post.jwt') {
     return sendHtml(reply, 200, (nonce) => renderFormPostPage({ action: target.redirectUri, fields, nonce }), { script: true, formAction: [target.redirectUri] });
   }
-  return reply.code(afterPost ? 303 : 302).header('Cache-Control', 'no-store').redirect(withQuery(target.redirectUri, fields), afterPost ? 303 : 302);
+  const location = withQuery(target.redirectUri, fields);
+  if (frontChannelLogout && frontChannelLogout.frames.length > 0) {
+    // Another person's session ended in this browser: its clients' front-channel logout frames
+    // load first (OIDC Front-Channel Logout 1.0 §2), then the browser continues to the client.
+    // (With form_post the response must be POSTed at once; those clients get the back-channel only.)
+    const { frames, locale } = frontChannelLogout;
+    return sendHtml(reply, 200, (nonce) => renderFrontChannelLogoutPage({ locale: pickLocale([locale]), frames, continueUrl: location, nonce, waitMs: FRONT_CHANNEL_WAIT_MS }), {
+      script: true, frameSrc: frames, formAction: [location],
+    });
+  }
+  return reply.code(afterPost ? 303 : 302).header('Cache-Control', 'no-store').redirect(location, afterPost ? 303 : 302);
 }
+
+/** How long a front-channel logout page waits for the frames before it continues anyway. */
+const FRONT_CHANNEL_WAIT_MS = 5000;
 
 export function sendAuthorizationError(reply: FastifyReply, r: AuthorizationResponder, target: ResponseTarget, err: OAuthError, afterPost: boolean): Promise<FastifyReply> {
   return sendAuthorizationResponse(reply, r, target, { error: err.error, error_description: err.description }, afterPost);

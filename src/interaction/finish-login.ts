@@ -31,6 +31,7 @@ export async function finishLogin(d: InteractionDeps, input: FinishInput): Promi
   const context: ClientContext = { ...flow.context!, ...(chosen ? { chosen } : {}) };
   let loaded = input.loaded ?? (await d.sessions.load(input.cookies.session));
   let sessionCookie: string | undefined;
+  let frames: string[] = [];
   if (flow.reused) {
     // A flow that reuses a context belongs to the session it started in: after that session's
     // logout or expiry it cannot finish, and it never starts a session of its own.
@@ -45,7 +46,7 @@ export async function finishLogin(d: InteractionDeps, input: FinishInput): Promi
     const authenticated = await d.sessions.authenticate(loaded, request.clientId, context);
     loaded = authenticated.loaded;
     sessionCookie = authenticated.cookieValue;
-    if (authenticated.ended) await d.sessionEnded?.(authenticated.ended, input.log);
+    if (authenticated.ended) frames = (await d.sessionEnded?.(authenticated.ended, input.log))?.frames ?? [];
   }
   const code = await createCode(d.ephemeral, {
     clientId: request.clientId,
@@ -61,6 +62,8 @@ export async function finishLogin(d: InteractionDeps, input: FinishInput): Promi
   d.logins?.inc({ eid: context.eid, outcome: flow.reused ? 'sso' : 'success' });
   return {
     kind: 'respond', target: targetOf(request), params: { code },
+    // The ended session's clients are logged out in the browser (front-channel) on the way to the client.
+    ...(frames.length > 0 ? { frontChannelLogout: { frames, locale: context.locale } } : {}),
     ...(sessionCookie ? { cookies: [{ cookie: 'session' as const, value: sessionCookie }] } : {}),
   };
 }

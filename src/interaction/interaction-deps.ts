@@ -36,9 +36,10 @@ export interface InteractionDeps {
   logins?: LoginCounter;
   /**
    * A browser session ended because another person authenticated in the same browser: its clients
-   * get the notifications a logout sends (back-channel logout, grants revoked).
+   * get the notifications a logout sends (back-channel logout, grants revoked); the front-channel
+   * frames to load in the browser come back.
    */
-  sessionEnded?(session: import('../session/browser-session.js').BrowserSession, log?: StepLogger): Promise<void>;
+  sessionEnded?(session: import('../session/browser-session.js').BrowserSession, log?: StepLogger): Promise<{ frames: string[] }>;
   /** Bounds on logins in progress, so that unauthenticated requests cannot fill the store. */
   flowLimits?: { perBrowser: FixedWindowLimit; perAddress: FixedWindowLimit; total: FixedWindowLimit };
 }

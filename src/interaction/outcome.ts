@@ -42,7 +42,7 @@ export interface CookieChange {
 export type Step = (
   | { kind: 'page'; status: number; view: PageView; formTargets?: string[] }
   | { kind: 'redirect'; url: string; status: 302 | 303 }
-  | { kind: 'respond'; target: ResponseTarget; params: Record<string, string> }
+  | { kind: 'respond'; target: ResponseTarget; params: Record<string, string>; frontChannelLogout?: { frames: string[]; locale: string } }
   | { kind: 'error'; error: OAuthError }
 ) & { cookies?: CookieChange[] };
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
-import { Browser, callbackParams, loginWithTestId, startServer, webClient, type Step, type TestServer } from './harness.js';
+import { Browser, callbackParams, decodeEntities, loginWithTestId, startServer, webClient, type Step, type TestServer } from './harness.js';
 import { authorizeUrl, http } from './checks.js';
 import { startRelyingParty, waitFor, type RelyingParty } from './relying-party.js';
 import { answerLogoutConfirm } from './logout-confirm.js';
@@ -25,7 +25,7 @@ describe('session fixation and flows bound to their session', () => {
     rp = await startRelyingParty();
     server = await startServer({
       clock,
-      clients: [webClient('a', { redirect_uris: ['https://a.example.test/callback', `${rp.origin}/callback`], backchannel_logout_uri: `${rp.origin}/bcl` }), webClient('b'), webClient('c')],
+      clients: [webClient('a', { redirect_uris: ['https://a.example.test/callback', `${rp.origin}/callback`], backchannel_logout_uri: `${rp.origin}/bcl`, frontchannel_logout_uri: `${rp.origin}/fcl`, frontchannel_logout_session_required: true }), webClient('b'), webClient('c')],
     });
     rp.providerOrigin = server.issuer;
   });
@@ -60,8 +60,17 @@ describe('session fixation and flows bound to their session', () => {
     const victim = new Browser(server.issuer);
     victim.jar.set(SESSION, planted);
     rp.reset();
-    // the victim authenticates as herself for client b
-    expect(code(await loginWithTestId(victim, authorizeUrl(server.issuer, 'b'), { pid: KARI }))).toBeTruthy();
+    // the victim authenticates as herself for client b; on the way back, the attacker's session's
+    // clients are logged out in the browser too (front-channel frames, then on to client b)
+    const answered = await loginWithTestId(victim, authorizeUrl(server.issuer, 'b'), { pid: KARI });
+    expect(answered.status).toBe(200);
+    const frames = [...answered.html.matchAll(/<iframe data-fcl src="([^"]+)"/g)].map((m) => decodeEntities(m[1]!));
+    expect(frames).toHaveLength(1);
+    expect(frames[0]).toContain(`${rp.origin}/fcl?iss=`);
+    expect(answered.headers.get('content-security-policy')).toContain(`frame-src ${rp.origin}`);
+    const onward = decodeEntities(/id="fcl-continue" href="([^"]+)"/.exec(answered.html)![1]!);
+    expect(onward.startsWith('https://b.example.test/callback?')).toBe(true);
+    expect(new URL(onward).searchParams.get('code')).toBeTruthy();
     expect(victim.jar.get(SESSION)).not.toBe(planted);
     // the attacker's copy of the planted value reaches nothing: not the victim's client, not his own
     expect((await silent(attacker, 'b')).get('error')).toBe('login_required');
