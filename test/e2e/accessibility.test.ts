@@ -310,6 +310,38 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('accessibility (axe-core, WCAG 2.2 AA)
         }, 180_000);
       }
 
+      // WCAG 2.2 SC 2.4.11 (Focus Not Obscured), which axe cannot judge: on a short window, every
+      // organisation reached with Tab scrolls clear of the sticky "Continue" bar.
+      it('keyboard focus in the organisation picker is never hidden under the sticky Continue bar', async () => {
+        const context = await browser.newContext({ javaScriptEnabled: javaScript, viewport: { width: 700, height: 420 } });
+        try {
+          const page = await context.newPage();
+          await page.goto(authorizeUrl(server, { details: [{ type: RESOURCE, resource: EKS, allow_multiple_organizations: true }] }));
+          await loginIfAsked(page);
+          await page.waitForURL(/\/login\/organizations\?/);
+          const boxes = await page.locator('#org-list input[type="checkbox"]').count();
+          expect(boxes).toBeGreaterThan(3);
+          const seen: string[] = [];
+          for (let i = 0; i < 40 && seen.length < boxes; i++) {
+            await page.keyboard.press('Tab');
+            const r = await page.evaluate(() => {
+              const el = document.activeElement as HTMLInputElement | null;
+              if (!el?.matches('#org-list input[name="orgno"]')) return null;
+              const bar = document.querySelector('.sticky-actions')!.getBoundingClientRect();
+              const box = el.getBoundingClientRect();
+              return { value: el.value, bottom: box.bottom, barTop: bar.top, viewport: window.innerHeight };
+            });
+            if (!r) continue;
+            seen.push(r.value);
+            // the box and its focus outline (3px, offset 2px: src/ui/assets.ts) stay above the bar
+            expect(r.bottom + 5, `the focused ${r.value} ends at ${r.bottom}px; the bar starts at ${r.barTop}px`).toBeLessThanOrEqual(r.barTop);
+          }
+          expect(seen).toHaveLength(boxes);
+        } finally {
+          await context.close();
+        }
+      }, 60_000);
+
       it('the self-service pages (English only)', async () => {
         const { problems, checked, check } = recorder('en', javaScript);
         const context = await browser.newContext({ javaScriptEnabled: javaScript });
