@@ -1,149 +1,273 @@
 /**
- * Login benchmark: starts the provider as its own process, runs complete logins against it over
- * loopback HTTP (authorize → eID selector → TestID → code → token), and reports the server's CPU
- * time per login from /proc, next to the cost of the two RS256 signatures a login must make.
+ * Login benchmark: our provider against node-oidc-provider 9 in the same run.
  *
- *   npm run bench            (defaults: 400 logins, 8 in parallel)
- *   LOGINS=2000 CONCURRENCY=16 npm run bench
+ * Both servers run as separate child processes (`node --import tsx …`) and are warmed up with
+ * BENCH_WARMUP logins each (JIT, caches); then measured rounds alternate between them. The
+ * headline figure is the server's CPU per login: utime+stime of the server's process tree from
+ * /proc/<pid>/stat, before and after a round. See README "Benchmarks" for the method.
+ *
+ *   npm run bench
+ *   BENCH_WARMUP=300 BENCH_LOGINS=600 BENCH_RSS_LOGINS=2000 BENCH_EXPIRY_WAIT=0 npm run bench   (quick)
+ *   DATABASE_URL=postgres://… REDIS_URL=redis://… npm run bench   (adds PostgreSQL+Redis vs Redis adapter)
  */
-import { spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateKeyPair, SignJWT } from 'jose';
-import { Browser, formFields, freePort } from '../test/e2e/harness.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { cpuDelta, cpuSnapshot, localPortsOf, pgrep, threadCpuMs, treeCpuMs, treeRssMiB } from './lib/proc.js';
+import {
+  CONCURRENCY, cpuPerRoute, int, ourSpec, referenceSpec, runLogins, startServer, stopServer, storeCounts,
+  type Server, type Spec, type StoreCounts,
+} from './lib/servers.js';
+const WARMUP = int('BENCH_WARMUP', 2000);
+const LOGINS = int('BENCH_LOGINS', 4000); // measured logins per server, over all rounds
+const ROUNDS = Math.max(1, int('BENCH_ROUNDS', 4));
+const ROUTE_LOGINS = int('BENCH_ROUTE_LOGINS', 1000);
+// node-oidc-provider's in-memory adapter is an LRU of 1000 entries (about 6 per login): larger
+// batches would evict its codes before they are redeemed.
+const ROUTE_BATCH = int('BENCH_ROUTE_BATCH', 100);
+const RSS_LOGINS = int('BENCH_RSS_LOGINS', 20_000); // logins after warm-up before the second RSS reading
+const EXPIRY_WAIT_S = int('BENCH_EXPIRY_WAIT', 130); // session lifetime 60 s + the memory store's 60 s sweep
+const STARTS = int('BENCH_STARTS', 3);
+const COMPARE = process.env.BENCH_COMPARE !== '0';
+const STORES = process.env.BENCH_STORES !== '0' && !!process.env.DATABASE_URL && !!process.env.REDIS_URL;
 
-const LOGINS = Number(process.env.LOGINS ?? 400);
-const CONCURRENCY = Number(process.env.CONCURRENCY ?? 8);
-const CLK_TCK = 100;
+// ---------------------------------------------------------------------------------------------
+// Database processes (PostgreSQL backends are one process per connection; Redis is one process)
 
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK; // utime + stime
+interface DbCpu { pgThisServer: number; pgAll: number; redis: number }
+
+async function pgBackendsOf(db: pg.Client, serverPid: number): Promise<number[]> {
+  const ports = [...localPortsOf(serverPid)];
+  if (ports.length === 0) return [];
+  const { rows } = await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE client_port = ANY($1::int[])', [ports]);
+  return rows.map((r) => r.pid);
 }
 
-async function signCostMs(): Promise<number> {
-  const { privateKey } = await generateKeyPair('RS256');
-  const n = 300;
-  for (let i = 0; i < 20; i++) await new SignJWT({ i }).setProtectedHeader({ alg: 'RS256' }).sign(privateKey);
-  const t = performance.now();
-  for (let i = 0; i < n; i++) await new SignJWT({ i, sub: 'x'.repeat(43) }).setProtectedHeader({ alg: 'RS256' }).sign(privateKey);
-  return (performance.now() - t) / n;
+// ---------------------------------------------------------------------------------------------
+// Statistics and printing
+
+const pct = (sorted: number[], p: number) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
+const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '–');
+const median = (xs: number[]) => pct([...xs].sort((a, b) => a - b), 50);
+
+function table(rows: string[][]): void {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  for (const r of rows) console.log(`  ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}`);
 }
 
-const BENCH_SECRET = 'bench-secret-bench-secret-bench-secret';
-const BENCH_REDIRECT = 'https://bench.example.test/cb';
-
-/**
- * One code-flow login against `issuer`: `authenticate` drives the provider's own pages from the
- * authorization URL to the redirect with the code; the code is then redeemed with PKCE.
- */
-async function codeFlowLogin(issuer: string, authorizePath: string, authenticate: (b: Browser, authUrl: string) => Promise<{ location?: string }>): Promise<void> {
-  const b = new Browser(issuer);
-  const verifier = randomBytes(32).toString('base64url');
-  const params = new URLSearchParams({
-    client_id: 'bench', response_type: 'code', redirect_uri: BENCH_REDIRECT, scope: 'openid profile',
-    state: randomBytes(8).toString('hex'), nonce: randomBytes(8).toString('hex'),
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256',
-  });
-  const done = await authenticate(b, `${issuer}${authorizePath}?${params}`);
-  const code = new URL(done.location!).searchParams.get('code')!;
-  const res = await fetch(`${issuer}/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`bench:${BENCH_SECRET}`).toString('base64')}` },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: BENCH_REDIRECT, code_verifier: verifier }),
-  });
-  if (res.status !== 200) throw new Error(`token ${res.status}: ${await res.text()}`);
-  await res.arrayBuffer();
+interface Result {
+  label: string;
+  cpuPerLogin: number;
+  mainThreadPerLogin: number;
+  roundCpu: number[];
+  loginsPerSec: number;
+  p50: number;
+  p99: number;
+  routes: Map<string, number>;
+  rssWarm: number;
+  rssAfter?: number;
+  counts?: StoreCounts;
+  db?: DbCpu;
 }
 
-/** Our login: authorize → eID selector → TestID → code → token. */
-const oneLogin = (issuer: string) => codeFlowLogin(issuer, '/authorize', async (b, url) => {
-  const select = await b.go(url);
-  const testid = await b.go(`${issuer}/login/select`, { form: { ...formFields(select.html, '/login/select'), eid: 'testid' } });
-  return b.go(`${issuer}/login/testid`, { form: { ...formFields(testid.html, '/login/testid'), pid: '15895010046', acr: 'substantial' } });
-});
+// ---------------------------------------------------------------------------------------------
+// Phases
 
-/** The same login against node-oidc-provider: authorize → login page → login post → resume → code → token. */
-const oneOidcProviderLogin = (issuer: string) => codeFlowLogin(issuer, '/auth', async (b, url) => {
-  const page = await b.go(url);
-  const action = /<form[^>]*action="([^"]+)"/.exec(page.html)![1]!;
-  return b.go(new URL(action, issuer).href, { form: { prompt: 'login', login: '15895010046', password: 'x' } });
-});
-
-/** Server CPU per login (ms) of a child process serving `login`. */
-async function measure(child: ReturnType<typeof spawn>, login: () => Promise<void>): Promise<{ perLogin: number; wall: number }> {
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('issuer:')) resolve(); });
-    child.on('exit', (c) => reject(new Error(`server exited ${c}`)));
-  });
-  for (let i = 0; i < 30; i++) await login(); // warm-up (JIT, caches)
-  const before = cpuMs(child.pid!);
-  const t0 = performance.now();
-  let next = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < LOGINS) { next++; await login(); }
-  }));
-  return { perLogin: (cpuMs(child.pid!) - before) / LOGINS, wall: performance.now() - t0 };
+async function measureStartup(specs: Spec[]): Promise<void> {
+  if (STARTS <= 0) return;
+  console.log(`\nStart-up (spawn of \`node --import tsx …\` to a served discovery document, keys already stored; median of ${STARTS}), idle RSS 2 s later:`);
+  const rows = [['server', 'start ms', 'idle RSS MiB']];
+  for (const spec of specs) {
+    // The first start creates the signing keys; it is not timed.
+    await stopServer((await startServer(spec)).server);
+    const times: number[] = [];
+    const rss: number[] = [];
+    for (let i = 0; i < STARTS; i++) {
+      const { server, startMs } = await startServer(spec);
+      times.push(startMs);
+      await sleep(2000);
+      rss.push(treeRssMiB(server.pid));
+      await stopServer(server);
+    }
+    rows.push([spec.label, f(median(times), 0), f(median(rss), 1)]);
+  }
+  table(rows);
 }
 
-async function compareWithOidcProvider(sign: number, ours: number): Promise<void> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['bench/oidc-provider-server.mjs'], { env: { ...process.env, PORT: String(port), NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'ignore'] });
+async function comparePair(specs: Spec[], opts: { rss: boolean; db: boolean }): Promise<Result[]> {
+  const servers: Server[] = [];
+  let db: pg.Client | undefined;
   try {
-    const { perLogin } = await measure(child, () => oneOidcProviderLogin(`http://localhost:${port}`));
-    console.log('');
-    console.log('node-oidc-provider, same machine, same login shape (1 RS256 signature: id_token; in-memory adapter):');
-    console.log(`  server CPU per login:     ${perLogin.toFixed(2)} ms  (≈ ${(1000 / perLogin).toFixed(0)} logins/s per core)`);
-    console.log(`  everything else:          ${(perLogin - sign).toFixed(2)} ms`);
-    console.log(`ansattporten vs oidc-provider, logins per core: ${(1000 / ours).toFixed(0)} vs ${(1000 / perLogin).toFixed(0)}`);
+    for (const spec of specs) servers.push((await startServer(spec)).server);
+    if (opts.db) {
+      db = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await db.connect();
+    }
+    const tWarm = performance.now();
+    for (const s of servers) await runLogins(s, WARMUP);
+    console.log(`  warm-up: ${WARMUP} logins each (${f((performance.now() - tWarm) / 1000, 0)} s)`);
+    const results: Result[] = servers.map((s) => ({
+      label: s.label, cpuPerLogin: 0, mainThreadPerLogin: 0, roundCpu: [], loginsPerSec: 0, p50: 0, p99: 0, routes: new Map(), rssWarm: treeRssMiB(s.pid),
+      ...(opts.db ? { db: { pgThisServer: 0, pgAll: 0, redis: 0 } } : {}),
+    }));
+    const latencies: number[][] = servers.map(() => []);
+    const wall = servers.map(() => 0);
+    const cpu = servers.map(() => 0);
+    const mainCpu = servers.map(() => 0);
+    const countsBefore = await Promise.all(servers.map(storeCounts));
+    const perRound = Math.max(1, Math.round(LOGINS / ROUNDS));
+    for (let r = 0; r < ROUNDS; r++) {
+      const order = r % 2 === 0 ? servers.map((_, i) => i) : servers.map((_, i) => servers.length - 1 - i);
+      for (const i of order) {
+        const s = servers[i]!;
+        const pgPids = opts.db ? pgrep('-f', 'postgres') : [];
+        const redisPids = opts.db ? pgrep('redis-server') : [];
+        const pgBefore = cpuSnapshot(pgPids);
+        const redisBefore = cpuSnapshot(redisPids);
+        const c0 = treeCpuMs(s.pid);
+        const m0 = threadCpuMs(s.pid);
+        const t0 = performance.now();
+        latencies[i]!.push(...(await runLogins(s, perRound)));
+        wall[i]! += performance.now() - t0;
+        const used = treeCpuMs(s.pid) - c0;
+        mainCpu[i]! += threadCpuMs(s.pid) - m0;
+        cpu[i]! += used;
+        results[i]!.roundCpu.push(used / perRound);
+        if (db && results[i]!.db) {
+          const pgAfter = cpuSnapshot(pgrep('-f', 'postgres'));
+          const mine = new Set(await pgBackendsOf(db, s.pid));
+          const d = results[i]!.db!;
+          d.pgAll += cpuDelta(pgBefore, pgAfter);
+          d.pgThisServer += cpuDelta(new Map([...pgBefore].filter(([p]) => mine.has(p))), new Map([...pgAfter].filter(([p]) => mine.has(p))));
+          d.redis += cpuDelta(redisBefore, cpuSnapshot(pgrep('redis-server')));
+        }
+      }
+    }
+    const countsAfter = await Promise.all(servers.map(storeCounts));
+    const measured = perRound * ROUNDS;
+    servers.forEach((_, i) => {
+      const res = results[i]!;
+      res.cpuPerLogin = cpu[i]! / measured;
+      res.mainThreadPerLogin = mainCpu[i]! / measured;
+      res.loginsPerSec = (measured / wall[i]!) * 1000;
+      const sorted = latencies[i]!.sort((a, b) => a - b);
+      res.p50 = pct(sorted, 50);
+      res.p99 = pct(sorted, 99);
+      const b = countsBefore[i]!;
+      const a = countsAfter[i]!;
+      res.counts = {
+        pgQueries: (a.pgQueries - b.pgQueries) / measured, redisRoundTrips: (a.redisRoundTrips - b.redisRoundTrips) / measured,
+        redisCommands: (a.redisCommands - b.redisCommands) / measured, sqliteStatements: (a.sqliteStatements - b.sqliteStatements) / measured,
+        byStatement: Object.fromEntries(Object.entries(a.byStatement).map(([k, v]) => [k, (v - (b.byStatement[k] ?? 0)) / measured])),
+      };
+      if (res.db) res.db = { pgThisServer: res.db.pgThisServer / measured, pgAll: res.db.pgAll / measured, redis: res.db.redis / measured };
+    });
+    // CPU per route, alternating servers batch by batch.
+    if (ROUTE_LOGINS > 0) {
+      const parts = Math.max(1, Math.round(ROUTE_LOGINS / ROUTE_BATCH));
+      const acc = servers.map(() => new Map<string, number>());
+      for (let p = 0; p < parts; p++) {
+        for (const [i, s] of servers.entries()) {
+          for (const [k, v] of await cpuPerRoute(s, ROUTE_BATCH, ROUTE_BATCH)) acc[i]!.set(k, (acc[i]!.get(k) ?? 0) + v / parts);
+        }
+      }
+      servers.forEach((_, i) => { results[i]!.routes = acc[i]!; });
+    }
+    if (opts.rss) {
+      // Continue to RSS_LOGINS logins since warm-up, let every session expire, read RSS again.
+      const done = measured + (ROUTE_LOGINS > 0 ? Math.max(1, Math.round(ROUTE_LOGINS / ROUTE_BATCH)) * ROUTE_BATCH : 0);
+      const rest = Math.max(0, RSS_LOGINS - done);
+      const t = performance.now();
+      const chunk = 2000;
+      for (let left = rest; left > 0; left -= chunk) for (const s of servers) await runLogins(s, Math.min(chunk, left));
+      console.log(`  ${rest} more logins each for the memory reading (${f((performance.now() - t) / 1000, 0)} s); waiting ${EXPIRY_WAIT_S} s for sessions to expire`);
+      await sleep(EXPIRY_WAIT_S * 1000);
+      servers.forEach((s, i) => { results[i]!.rssAfter = treeRssMiB(s.pid); });
+    }
+    return results;
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await db?.end();
+    for (const s of servers) {
+      await stopServer(s);
+      await s.cleanup().catch((e: unknown) => console.error(`cleanup of ${s.label}: ${String(e)}`));
+    }
+  }
+}
+
+function printResults(title: string, results: Result[], opts: { rss: boolean; db: boolean }): void {
+  if (title) console.log(`\n${title}`);
+  const labels = results.map((r) => r.label);
+  const rows: string[][] = [['', ...labels]];
+  rows.push(['server CPU per login (ms)', ...results.map((r) => f(r.cpuPerLogin))]);
+  rows.push(['  of which main thread / other threads', ...results.map((r) => `${f(r.mainThreadPerLogin)} / ${f(r.cpuPerLogin - r.mainThreadPerLogin)}`)]);
+  rows.push(['  per round (ms)', ...results.map((r) => r.roundCpu.map((x) => f(x)).join(' '))]);
+  rows.push(['logins per core-second', ...results.map((r) => f(1000 / r.cpuPerLogin, 0))]);
+  rows.push([`logins/s (wall, ${CONCURRENCY} in flight)`, ...results.map((r) => f(r.loginsPerSec, 0))]);
+  rows.push(['latency p50 / p99 (ms)', ...results.map((r) => `${f(r.p50, 1)} / ${f(r.p99, 1)}`)]);
+  rows.push(['RSS after warm-up (MiB)', ...results.map((r) => f(r.rssWarm, 1))]);
+  if (opts.rss) {
+    rows.push([`RSS after ${RSS_LOGINS} logins, expired (MiB)`, ...results.map((r) => f(r.rssAfter ?? NaN, 1))]);
+    rows.push(['  difference', ...results.map((r) => `${r.rssAfter! >= r.rssWarm ? '+' : ''}${f(((r.rssAfter! - r.rssWarm) / r.rssWarm) * 100, 1)} %`)]);
+  }
+  const c = (k: Exclude<keyof StoreCounts, 'byStatement'>) => results.map((r) => f(r.counts?.[k] ?? NaN, 1));
+  if (opts.db) {
+    rows.push(['PostgreSQL queries per login', ...c('pgQueries')]);
+    rows.push(['Redis round trips (commands) per login', ...results.map((r) => `${f(r.counts!.redisRoundTrips, 1)} (${f(r.counts!.redisCommands, 1)})`)]);
+    rows.push(['PostgreSQL CPU per login, its backends (ms)', ...results.map((r) => f(r.db!.pgThisServer))]);
+    rows.push(['PostgreSQL CPU per login, all processes (ms)', ...results.map((r) => f(r.db!.pgAll))]);
+    rows.push(['redis-server CPU per login (ms)', ...results.map((r) => f(r.db!.redis))]);
+    rows.push(['server + PostgreSQL + Redis CPU (ms)', ...results.map((r) => f(r.cpuPerLogin + r.db!.pgAll + r.db!.redis))]);
+  } else {
+    rows.push(['SQLite statements per login', ...c('sqliteStatements')]);
+  }
+  table(rows);
+  if (results.length === 2) {
+    const [a, b] = results as [Result, Result];
+    console.log(`  ratio, logins per core-second: ${f(b.cpuPerLogin / a.cpuPerLogin)}×   p99: ${f(a.p99 / b.p99)}× of the reference's`);
+    if (opts.db) console.log(`  ratio incl. database CPU: ${f((b.cpuPerLogin + b.db!.pgAll + b.db!.redis) / (a.cpuPerLogin + a.db!.pgAll + a.db!.redis))}×`);
+  }
+  for (const r of results) {
+    const stmts = Object.entries(r.counts?.byStatement ?? {}).filter(([, v]) => v >= 0.01).sort((x, y) => y[1] - x[1]);
+    if (stmts.length === 0) continue;
+    console.log(`  store calls per login, ${r.label}:`);
+    for (const [k, v] of stmts) console.log(`    ${f(v).padStart(5)}  ${k}`);
+  }
+  for (const r of results) {
+    if (r.routes.size === 0) continue;
+    console.log(`  CPU per route, ${r.label} (ms; batches of ${ROUTE_BATCH} requests of one route between two readings of /proc/<pid>/task/*/schedstat):`);
+    let total = 0;
+    for (const [k, v] of r.routes) { console.log(`    ${k.padEnd(30)} ${f(v, 3)}`); total += v; }
+    console.log(`    ${'sum'.padEnd(30)} ${f(total, 3)}`);
   }
 }
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ap-bench-'));
-  const clients = join(dir, 'clients.json');
-  writeFileSync(clients, JSON.stringify([{
-    client_id: 'bench', client_name: 'Bench', client_orgno: '310900001', integration_type: 'ansattporten', application_type: 'web',
-    token_endpoint_auth_method: 'client_secret_basic', grant_types: ['authorization_code'], scopes: ['openid', 'profile'],
-    redirect_uris: ['https://bench.example.test/cb'], client_secret: 'bench-secret-bench-secret-bench-secret',
-  }]));
-  const port = await freePort();
-  const issuer = `http://localhost:${port}`;
-  const child = spawn(process.execPath, [...(process.env.CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.CPU_PROF] : []), ...(process.env.SERVER_ENTRY ? [process.env.SERVER_ENTRY] : ['--import', 'tsx', 'src/main.ts'])], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dir, CLIENTS_FILE: clients, CONFIG_FILE: '', DATABASE_URL: '', REDIS_URL: '' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const [l1, l5] = loadavg();
+  console.log(`Login benchmark: Node ${process.version}, ${availableParallelism()} cores, load average ${f(l1!, 1)} / ${f(l5!, 1)} (1/5 min)`);
+  console.log(`warm-up ${WARMUP}, measured ${LOGINS} logins in ${ROUNDS} alternating rounds, ${CONCURRENCY} in flight; CPU per route over ${ROUTE_LOGINS} logins`);
   try {
-    const { perLogin, wall } = await measure(child, () => oneLogin(issuer));
-    const sign = await signCostMs();
-    console.log(`logins:                     ${LOGINS} (${CONCURRENCY} in parallel, 5 HTTP requests each)`);
-    console.log(`wall time:                  ${wall.toFixed(0)} ms (${((LOGINS / wall) * 1000).toFixed(0)} logins/s, client in the same machine)`);
-    console.log(`server CPU per login:       ${perLogin.toFixed(2)} ms  (≈ ${(1000 / perLogin).toFixed(0)} logins/s per core)`);
-    console.log(`RS256 sign (measured here): ${sign.toFixed(2)} ms × 2 = ${(2 * sign).toFixed(2)} ms`);
-    console.log(`everything else per login:  ${(perLogin - 2 * sign).toFixed(2)} ms`);
-    // Mean server-side latency per route (wall time inside the server, from its own metrics).
-    const metrics = await (await fetch(`${issuer}/metrics`)).text();
-    const sums = new Map<string, { sum: number; count: number }>();
-    for (const m of metrics.matchAll(/^ansattporten_http_request_duration_seconds_(sum|count)\{route="([^"]*)",method="([A-Z]+)"[^}]*\} ([0-9.e+-]+)$/gm)) {
-      const key = `${m[3]} ${m[2]}`;
-      const v = sums.get(key) ?? { sum: 0, count: 0 };
-      if (m[1] === 'sum') v.sum += Number(m[4]); else v.count += Number(m[4]);
-      sums.set(key, v);
+    for (const d of ['ours', 'ours-start', 'ours-pg']) mkdirSync(join(dir, d));
+    const ref = referenceSpec(dir, 'memory');
+    const startSpec = ourSpec(join(dir, 'ours-start'), 'embedded');
+    await measureStartup(COMPARE ? [startSpec, ref] : [startSpec]);
+    const ours = ourSpec(join(dir, 'ours'), 'embedded');
+    const embedded = COMPARE ? [ours, ref] : [ours];
+    console.log('\nEmbedded defaults:');
+    printResults('', await comparePair(embedded, { rss: RSS_LOGINS > 0, db: false }), { rss: RSS_LOGINS > 0, db: false });
+    if (STORES) {
+      console.log('\nPostgreSQL + Redis (shared database servers: other work on them shows up in their CPU):');
+      const pair = COMPARE ? [ourSpec(join(dir, 'ours-pg'), 'pg+redis'), referenceSpec(dir, 'redis')] : [ourSpec(join(dir, 'ours-pg'), 'pg+redis')];
+      printResults('', await comparePair(pair, { rss: false, db: true }), { rss: false, db: true });
     }
-    console.log('mean time in the server per request:');
-    for (const [k, v] of [...sums].filter(([k]) => !k.includes('metrics')).sort()) console.log(`  ${k.padEnd(28)} ${((v.sum / v.count) * 1000).toFixed(3)} ms  (${v.count})`);
-    if (process.env.COMPARE !== '0') await compareWithOidcProvider(sign, perLogin);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-void main();
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -4,6 +4,7 @@ import type { Config } from './config/config.js';
 import { ClientRegistry } from './clients/client-registry.js';
 import type { Client } from './clients/client-types.js';
 import { loadClientsFile } from './clients/load-clients-file.js';
+import { applyClientsFile } from './clients/apply-clients-file.js';
 import { validateClientInput } from './clients/validation/validate-client.js';
 import type { Eid } from './eid/eid.js';
 import { createEids } from './eid/eid-registry.js';
@@ -23,6 +24,8 @@ import type { Stores } from './store/ports.js';
 import { createStores } from './store/create-stores.js';
 import { SigningKeys } from './tokens/signing-keys.js';
 import { KeyRotation, rotationPolicyFrom } from './tokens/key-rotation.js';
+import { protectSigningKeys } from './tokens/key-encryption.js';
+import { safeFetch } from './net/safe-fetch.js';
 import type { FailureLimit } from './oauth/client-auth/auth-failure-limit.js';
 import type { FixedWindowLimit } from './oauth/limits/fixed-window-limit.js';
 
@@ -88,9 +91,10 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   const clientCertificates = loadClientCertificates(config);
   const stores = opts.stores ?? (await createStores(config, clock));
   const fixtures = loadFixturesFile(config.fixturesFile);
+  const keyStore = protectSigningKeys(stores, config);
 
   const rotation = new KeyRotation(stores.keys, clock, rotationPolicyFrom(config.keys));
-  await ensureKeysOnce(stores, rotation);
+  await ensureKeysOnce(stores, rotation, () => keyStore.migrate());
   const keys = new SigningKeys(stores.keys, clock);
   await keys.init();
   // Every instance re-reads the shared keys, so a rotation made anywhere (another instance, the CLI) is seen here.
@@ -105,9 +109,8 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   const registry = new ClientRegistry(stores.clients, clock);
 
   if (config.clientsFile) {
-    for (const { client, client_secret } of loadClientsFile(config.clientsFile, { production: config.production, now: clock.now() })) {
-      await registry.put(client, client_secret);
-    }
+    const entries = loadClientsFile(config.clientsFile, { production: config.production, now: clock.now() });
+    await applyClientsFile(entries, { registry, keys: stores.keys, clock, ...(stores.audit ? { audit: stores.audit } : {}) });
   }
   let demoSecret: string | undefined;
   if (config.demoEnabled) {
@@ -122,13 +125,14 @@ export async function createServices(config: Config, opts: ServiceOptions = {}):
   if (as.type === 'altinn') {
     source = new AltinnAuthorisationSource({
       baseUrl: as.base_url, timeoutMs: as.timeout_ms, headers: as.headers,
+      ...(config.production ? { fetch: safeFetch } : {}), // the address policy of src/net/safe-fetch.ts
       resourceNames: (id) => fixtureSource.resourceName(id),
     });
   }
   // ansattporten:orgno: the fixtures' employer rules plus the stored ones (read on every login), whatever the source.
   source = new CompositeAuthorisationSource({ delegate: source, fixtures, ...(stores.employerRules ? { store: stores.employerRules } : {}) });
 
-  const eids = createEids(config, clock, fixtures);
+  const eids = createEids(config, clock, testWorld);
   const supportedAcr = new Set<Acr>(eids.flatMap((e) => e.acr));
 
   const prefix = config.secureCookies ? '__Host-' : '';
@@ -170,13 +174,16 @@ function requestLimits(config: Config, stores: Stores): RequestLimits {
  * publish different JWKS until the next reload): one at a time creates them, the others wait for
  * the lock and then find them. A lock left by a crashed instance expires after 30 s.
  */
-async function ensureKeysOnce(stores: Stores, rotation: KeyRotation): Promise<void> {
+async function ensureKeysOnce(stores: Stores, rotation: KeyRotation, migrate: () => Promise<unknown>): Promise<void> {
   const deadline = Date.now() + 30_000;
   let held = false;
-  while (!(held = await stores.ephemeral.add('lock', 'key-init', 1, 30)) && Date.now() < deadline) {
+  for (;;) {
+    held = await stores.ephemeral.add('lock', 'key-init', 1, 30);
+    if (held || Date.now() >= deadline) break;
     await new Promise((r) => setTimeout(r, 50));
   }
   try {
+    await migrate(); // encrypt keys stored in the clear; a wrong key-encryption key fails here
     await rotation.ensureKeys();
   } finally {
     if (held) await stores.ephemeral.delete('lock', 'key-init');

@@ -31,7 +31,7 @@ const truthy = (v: unknown) => v === 'true' || v === '1';
 interface AdminApiDeps {
   auth: AdminAuthenticator;
   clients: ClientAdmin;
-  /** Stored employer rules (issue 7); the endpoints exist when the store provides them. */
+  /** Stored employer rules; the endpoints exist when the store provides them. */
   employerRules?: EmployerRuleAdmin;
 }
 
@@ -160,7 +160,7 @@ export function adminApiRoutes(app: FastifyInstance, s: Services, deps: AdminApi
         return sendJson(reply, 200, s.stores.audit ? await s.stores.audit.list({ limit }) : []);
       });
 
-      // --- employer rules (issue 7) ---
+      // --- employer rules ---
       if (deps.employerRules) employerRuleApiRoutes(api, base, deps.employerRules, { caller, jsonBody, sendJson });
     },
     { prefix: base },

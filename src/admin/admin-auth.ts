@@ -7,7 +7,8 @@
  *    the clients of that organisation.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, customFetch, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type { FetchLike } from '../net/safe-fetch.js';
 import type { Clock } from '../core/clock.js';
 import type { AdminConfig } from './admin-config.js';
 
@@ -52,9 +53,10 @@ export class AdminAuthenticator {
   private readonly tokenDigest?: Buffer;
   private readonly jwks?: JWTVerifyGetKey;
 
-  constructor(private readonly cfg: AdminConfig, private readonly clock: Clock) {
+  constructor(private readonly cfg: AdminConfig, private readonly clock: Clock, net: { fetch?: FetchLike } = {}) {
     if (cfg.token) this.tokenDigest = sha256(cfg.token);
-    if (cfg.trustedIssuer && cfg.trustedJwksUri) this.jwks = createRemoteJWKSet(new URL(cfg.trustedJwksUri), { timeoutDuration: 5000 });
+    // production: the JWKS URI may only reach public addresses (src/net/safe-fetch.ts)
+    if (cfg.trustedIssuer && cfg.trustedJwksUri) this.jwks = createRemoteJWKSet(new URL(cfg.trustedJwksUri), { timeoutDuration: 5000, ...(net.fetch ? { [customFetch]: net.fetch } : {}) });
   }
 
   /** The fingerprint of the configured static token (undefined when none). */

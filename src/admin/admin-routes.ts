@@ -1,4 +1,5 @@
 /** Registers the admin API and the self-service pages (spec §15.3) when the admin section is enabled. */
+import { safeFetch } from '../net/safe-fetch.js';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../services.js';
 import { adminApiRoutes } from './admin-api-routes.js';
@@ -18,7 +19,7 @@ export interface AdminRoutes {
 export function adminRoutes(s: Services): AdminRoutes {
   const cfg = s.config.admin;
   if (!cfg.enabled) return { api: () => {}, pages: () => {} };
-  const auth = new AdminAuthenticator(cfg, s.clock);
+  const auth = new AdminAuthenticator(cfg, s.clock, s.config.production ? { fetch: safeFetch } : {});
   const clients = new ClientAdmin({ registry: s.registry, clock: s.clock, audit: s.stores.audit, production: s.config.production });
   const employerRules = s.stores.employerRules
     ? new EmployerRuleAdmin({ store: s.stores.employerRules, clock: s.clock, ...(s.stores.audit ? { audit: s.stores.audit } : {}) })

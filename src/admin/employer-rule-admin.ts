@@ -1,6 +1,6 @@
 /**
- * The administrative operations on stored employer rules for `ansattporten:orgno` (spec §9.8,
- * issue 7): the same validation as the fixtures file's `employer_rules`, the organisation
+ * The administrative operations on stored employer rules for `ansattporten:orgno` (spec §9.8):
+ * the same validation as the fixtures file's `employer_rules`, the organisation
  * boundary of organisation callers, and the audit log.
  */
 import { randomUUID } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * Admin API endpoints for stored employer rules (`ansattporten:orgno`, spec §9.8, issue 7),
+ * Admin API endpoints for stored employer rules (`ansattporten:orgno`, spec §9.8),
  * registered inside the admin API plugin (under `admin.base_path`):
  *   GET    /employer-rules[?orgno=]   idporten:dcr.read
  *   POST   /employer-rules            idporten:dcr.write

@@ -1,4 +1,4 @@
-/** The employer-rule part of the admin API's OpenAPI document (issue 7; merged in openapi.ts). */
+/** The employer-rule part of the admin API's OpenAPI document (merged in openapi.ts). */
 import { SCOPE_MODIFY, SCOPE_READ, SCOPE_WRITE } from './admin-auth.js';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -74,6 +74,9 @@ export const employerRulePaths: Record<string, unknown> = {
   },
 };
 
+/** `match.tenants`: Entra tenant ids a rule is limited to. */
+const tenants = { type: 'array', items: { type: 'string', format: 'uuid' }, minItems: 1, maxItems: 50, description: 'Entra tenant ids (GUIDs); the rule applies only to logins whose id_token `tid` is listed.' } as const;
+
 export const employerRuleSchemas: Record<string, unknown> = {
   EmployerRuleInput: {
     type: 'object', required: ['match'],
@@ -81,11 +84,11 @@ export const employerRuleSchemas: Record<string, unknown> = {
     properties: {
       orgno: { type: 'string', pattern: orgnoPattern, description: 'With a valid check digit. Required for the admin token; defaults to the caller\'s organisation.' },
       match: {
-        description: 'Exactly one of: an e-mail domain, an Entra group object id (GUID), an e-mail address. Stored lower-case; matched case-insensitively.',
+        description: 'Exactly one of: an e-mail domain, an Entra group object id (GUID), an e-mail address; optionally `tenants`, the Entra tenant ids (the id_token\'s `tid`) the rule is limited to. Stored lower-case; matched case-insensitively. Domain and e-mail rules match only an e-mail address the eID vouches for (the `email` claim; with Entra, `xms_edov` true where sent).',
         oneOf: [
-          { type: 'object', required: ['domain'], additionalProperties: false, properties: { domain: { type: 'string', examples: ['example.no'] } } },
-          { type: 'object', required: ['group'], additionalProperties: false, properties: { group: { type: 'string', format: 'uuid' } } },
-          { type: 'object', required: ['email'], additionalProperties: false, properties: { email: { type: 'string', format: 'email' } } },
+          { type: 'object', required: ['domain'], additionalProperties: false, properties: { domain: { type: 'string', examples: ['example.no'] }, tenants } },
+          { type: 'object', required: ['group'], additionalProperties: false, properties: { group: { type: 'string', format: 'uuid' }, tenants } },
+          { type: 'object', required: ['email'], additionalProperties: false, properties: { email: { type: 'string', format: 'email' }, tenants } },
         ],
       },
       filter: {

@@ -124,7 +124,7 @@ export function adminOpenApi(opts: { serverUrl: string }): Record<string, unknow
           responses: { 200: { description: 'Newest first', content: json({ type: 'array', items: ref('AuditEntry') }) }, ...common },
         },
       },
-      ...employerRulePaths, // issue 7
+      ...employerRulePaths,
     },
     components: {
       securitySchemes: {
@@ -224,7 +224,7 @@ export function adminOpenApi(opts: { serverUrl: string }): Record<string, unknow
             target: { type: 'string' }, before: {}, after: {},
           },
         },
-        ...employerRuleSchemas, // issue 7
+        ...employerRuleSchemas,
       },
     },
   };

@@ -7,7 +7,7 @@ import { formatRecord, formatTable, UsageError } from './cli-args.js';
 import { CLI_ACTOR, Refused, iso, needArg, noMore, type CliIo, type CommandContext } from './cli-context.js';
 
 /** The value of a successful admin operation; a failure becomes a Refused (exit code 1). */
-function valueOf<T>(r: AdminResult<T>): T {
+function resultValue<T>(r: AdminResult<T>): T {
   if (r.ok) return r.value;
   const body: Record<string, unknown> = { error: r.error, error_description: r.description };
   if (r.status === 400) body.errors = r.errors;
@@ -86,13 +86,13 @@ export async function clientCommand({ config, io, json, args, command, rest, ope
       return 0;
     }
     case 'show': {
-      show(valueOf(await admin.get(CLI_ACTOR, clientIdArg(rest), { includeInactive: args.flags.has('inactive') })));
+      show(resultValue(await admin.get(CLI_ACTOR, clientIdArg(rest), { includeInactive: args.flags.has('inactive') })));
       return 0;
     }
     case 'create': {
       const [file, ...extra] = rest;
       noMore(extra);
-      show(valueOf(await admin.create(CLI_ACTOR, await readJsonInput(file, io))));
+      show(resultValue(await admin.create(CLI_ACTOR, await readJsonInput(file, io))));
       return 0;
     }
     case 'update': {
@@ -101,21 +101,21 @@ export async function clientCommand({ config, io, json, args, command, rest, ope
       const clientId = needArg(id, 'client_id');
       let body = await readJsonInput(file, io);
       if (args.flags.has('merge')) {
-        const current = valueOf(await admin.get(CLI_ACTOR, clientId));
+        const current = resultValue(await admin.get(CLI_ACTOR, clientId));
         if (!isPlainObject(body)) throw new Refused('--merge needs a JSON object', { error: 'invalid_client_metadata' });
         const { client_secret_expires_at: _e, ...model } = current;
         body = { ...model, ...body };
       }
-      show(valueOf(await admin.update(CLI_ACTOR, clientId, body)));
+      show(resultValue(await admin.update(CLI_ACTOR, clientId, body)));
       return 0;
     }
     case 'delete': {
-      const r = valueOf(await admin.deactivate(CLI_ACTOR, clientIdArg(rest)));
+      const r = resultValue(await admin.deactivate(CLI_ACTOR, clientIdArg(rest)));
       io.stdout(json ? JSON.stringify(r, null, 2) : `client ${r.client_id} deactivated`);
       return 0;
     }
     case 'rotate-secret': {
-      const r = valueOf(await admin.rotateSecret(CLI_ACTOR, clientIdArg(rest)));
+      const r = resultValue(await admin.rotateSecret(CLI_ACTOR, clientIdArg(rest)));
       if (json) io.stdout(JSON.stringify(r, null, 2));
       else io.stdout(formatRecord([
         ['client_id', r.client_id],

@@ -1,5 +1,6 @@
 /** `ansattporten keys …`: the provider's signing keys and their rotation. */
 import { KeyRotation, RotationRefused, rotationPolicyFrom } from '../tokens/key-rotation.js';
+import { parseKek, protectSigningKeys, readKekFile } from '../tokens/key-encryption.js';
 import { formatTable, UsageError } from './cli-args.js';
 import { CLI_ACTOR, Refused, iso, noMore, type CommandContext } from './cli-context.js';
 
@@ -37,6 +38,19 @@ export async function keyCommand({ config, io, json, args, command, rest, open }
         if (e instanceof RotationRefused) throw new Refused(`rotation refused: ${e.message}`, { error: 'rotation_refused', error_description: e.message });
         throw e;
       }
+    }
+    case 'rewrap': {
+      noMore(rest);
+      const file = args.values.get('new-key-file');
+      if (!file && !config.newKeyEncryptionKey) throw new UsageError('keys rewrap needs --new-key-file F (or NEW_KEY_ENCRYPTION_KEY)');
+      const next = file ? readKekFile(file) : parseKek(config.newKeyEncryptionKey!, 'NEW_KEY_ENCRYPTION_KEY');
+      const store = protectSigningKeys(s, config);
+      await store.migrate();
+      const moved = await store.rewrap(next);
+      await s.audit?.append({ at: io.clock.now(), actor: CLI_ACTOR.actor, action: 'key.rewrap', target: next.id, after: { kek: next.id, kids: moved } });
+      io.stdout(json ? JSON.stringify({ kek: next.id, rewrapped: moved }, null, 2)
+        : `re-encrypted ${moved.length} signing key(s) under key-encryption key ${next.id}; restart every instance with that key (KEY_ENCRYPTION_KEY or KEY_ENCRYPTION_KEY_FILE)`);
+      return 0;
     }
     default:
       throw new UsageError(command ? `unknown command: keys ${command}` : 'missing command after "keys"');

@@ -16,6 +16,7 @@ import { Refused, defaultIo, iso, noMore, type CliIo, type CommandContext } from
 import { clientCommand } from './client-commands.js';
 import { keyCommand } from './key-commands.js';
 import { testdataCommand } from './testdata-command.js';
+import { protectSigningKeys } from '../tokens/key-encryption.js';
 
 const USAGE = `Usage: ansattporten <command> [options]
 
@@ -33,6 +34,9 @@ Signing keys:
   keys list                                 the provider's signing keys and their states
   keys rotate [--force]                     promote the next key now (--force: even if it
                                             has been published for less than publish_ahead_hours)
+  keys rewrap --new-key-file F              re-encrypt the private signing keys under the key-
+                                            encryption key in file F (or NEW_KEY_ENCRYPTION_KEY);
+                                            then restart every instance with that key
 
 Other:
   audit [--limit N]                         the most recent audit log entries
@@ -73,7 +77,7 @@ export async function main(argv: string[], ioIn?: Partial<CliIo>): Promise<numbe
   if (argv[0] === 'testdata') return testdataCommand(argv.slice(1), io);
   let args;
   try {
-    args = parseArgs(argv, ['json', 'force', 'inactive', 'merge', 'help'], ['limit']);
+    args = parseArgs(argv, ['json', 'force', 'inactive', 'merge', 'help'], ['limit', 'new-key-file']);
   } catch (e) {
     io.stderr(`ansattporten: ${(e as Error).message}\n\n${USAGE}`);
     return 2;
@@ -102,7 +106,12 @@ export async function main(argv: string[], ioIn?: Partial<CliIo>): Promise<numbe
 
   let stores: Stores | undefined;
   // Loaded on demand: the store drivers (pg, redis) are the slowest part of starting the CLI.
-  const open = async (): Promise<Stores> => (stores ??= await (await import('../store/create-stores.js')).createStores(config, io.clock));
+  const open = async (): Promise<Stores> => {
+    if (stores) return stores;
+    stores = await (await import('../store/create-stores.js')).createStores(config, io.clock);
+    protectSigningKeys(stores, config); // private signing keys encrypted at rest (src/tokens/key-encryption.ts)
+    return stores;
+  };
   const ctx: CommandContext = { config, io, json, args, command, rest, open };
 
   try {
@@ -131,6 +140,10 @@ export async function main(argv: string[], ioIn?: Partial<CliIo>): Promise<numbe
 
     throw new UsageError(`unknown command: ${group}`);
   } catch (e) {
+    if (e instanceof ConfigError) {
+      io.stderr(`ansattporten: configuration error: ${e.message}`);
+      return 2;
+    }
     if (e instanceof UsageError) {
       io.stderr(`ansattporten: ${e.message}\n\n${USAGE}`);
       return 2;

@@ -14,7 +14,7 @@ export class ClientRegistry {
   async getActive(clientId: string): Promise<StoredClient | undefined> {
     if (!clientId || clientId.length > 200) return undefined;
     const c = await this.store.getClient(clientId);
-    return c && c.client.active ? c : undefined;
+    return c?.client.active ? c : undefined;
   }
 
   async get(clientId: string): Promise<StoredClient | undefined> {

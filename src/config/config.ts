@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { AdminConfigFileSchema, resolveAdminConfig, type AdminConfig } from '../admin/admin-config.js';
 import { deepMerge, envLayer, envVarFor, type EnvVar } from './env-vars.js';
 import { productionProblems } from './production-checks.js';
+import { upstreamIssuerProblem } from '../eid/upstream/upstream-issuer-rule.js';
 
 /** A trusted proxy: an IP address, a CIDR range, or one of proxy-addr's names for private ranges. */
 function isProxyAddress(s: string): boolean {
@@ -21,6 +22,12 @@ function isProxyAddress(s: string): boolean {
  * keys) and the environment variables (src/config/env-vars.ts, each naming a key of this schema,
  * environment winning) are merged and validated together by this schema.
  */
+/** A key-encryption key: base64 (or base64url) of exactly 32 bytes. */
+const kekSchema = z.string().refine(
+  (v) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(v.trim()) && Buffer.from(v.trim().replace(/-/g, '+').replace(/_/g, '/'), 'base64').length === 32,
+  'must be 32 bytes, base64-encoded (openssl rand -base64 32)',
+);
+
 const ConfigFileSchema = z.strictObject({
   /** NODE_ENV: `production` switches on the production refusals (src/config/production-checks.ts). */
   node_env: z.enum(['production', 'development', 'test']).optional(),
@@ -66,6 +73,11 @@ const ConfigFileSchema = z.strictObject({
   testid: z.strictObject({
     /** TestID, the synthetic test eID. On by default outside production; must be enabled explicitly in production. */
     enabled: z.boolean().optional(),
+    /**
+     * Test Entra ID, the simulated work-account eID for acr_values=entraid, offered with TestID
+     * unless a real Entra ID upstream is configured. False leaves entraid to configured eIDs only.
+     */
+    test_entra: z.boolean().default(true),
   }).prefault({}),
   demo: z.strictObject({
     /** The built-in demo client and the /demo page. Refused in production mode. */
@@ -92,7 +104,7 @@ const ConfigFileSchema = z.strictObject({
   }).prefault({}),
   /** Admin API and self-service pages (spec §15.3); see src/admin/admin-config.ts. */
   admin: AdminConfigFileSchema.prefault({}),
-  /** Upstream OpenID providers offered as eIDs (issue: real eIDs). */
+  /** Upstream OpenID providers offered as eIDs (spec §8). */
   eids: z.array(z.strictObject({
     id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/),
     preset: z.enum(['idporten', 'entraid', 'oidc']),
@@ -114,7 +126,11 @@ const ConfigFileSchema = z.strictObject({
     acr_mapping: z.record(z.string(), z.enum(['substantial', 'high', 'entraid'])).optional(),
     timeout_seconds: z.number().min(1).max(60).default(5),
     clock_skew_seconds: z.number().min(0).max(600).default(30),
-    /** Allow an http issuer (only outside production, for local test upstreams). */
+    /**
+     * Allow an http issuer that is not on loopback (only outside production, for test upstreams);
+     * http on 127.0.0.1, ::1 or localhost needs no flag outside production
+     * (src/eid/upstream/upstream-issuer-rule.ts).
+     */
     allow_insecure: z.boolean().default(false),
   })).default([]),
   rate_limits: z.strictObject({
@@ -161,13 +177,22 @@ const ConfigFileSchema = z.strictObject({
   logging: z.strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   }).prefault({}),
+  /** Encryption of the private signing keys at rest (src/tokens/key-encryption.ts). */
+  key_encryption: z.strictObject({
+    /** base64 of 32 bytes (env KEY_ENCRYPTION_KEY). */
+    key: kekSchema.optional(),
+    /** A file holding the key (env KEY_ENCRYPTION_KEY_FILE). */
+    key_file: z.string().min(1).optional(),
+    /** The key `ansattporten keys rewrap` moves the keys to (env NEW_KEY_ENCRYPTION_KEY; CLI only). */
+    new_key: kekSchema.optional(),
+  }).prefault({}),
 });
 
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;
 /** The config file as written (defaults not yet applied). */
 export type ConfigFileInput = z.input<typeof ConfigFileSchema>;
 
-export interface Config extends Omit<ConfigFile, 'port' | 'issuer' | 'data_dir' | 'clients_file' | 'fixtures_file' | 'login_base_url' | 'admin' | 'node_env'> {
+export interface Config extends Omit<ConfigFile, 'port' | 'issuer' | 'data_dir' | 'clients_file' | 'fixtures_file' | 'login_base_url' | 'admin' | 'node_env' | 'key_encryption'> {
   /** Admin API and pages, resolved with ADMIN_TOKEN / ADMIN_TRUSTED_ISSUER / ADMIN_TRUSTED_JWKS_URI. */
   admin: AdminConfig;
   production: boolean;
@@ -190,6 +215,11 @@ export interface Config extends Omit<ConfigFile, 'port' | 'issuer' | 'data_dir' 
   databaseSchema?: string;
   /** Prefix of every Redis key (default "ap"), so several deployments can share one Redis. */
   redisPrefix?: string;
+  /** KEY_ENCRYPTION_KEY / KEY_ENCRYPTION_KEY_FILE: encrypts the private signing keys (src/tokens/key-encryption.ts). */
+  keyEncryptionKey?: string;
+  keyEncryptionKeyFile?: string;
+  /** NEW_KEY_ENCRYPTION_KEY: the target of `ansattporten keys rewrap`. */
+  newKeyEncryptionKey?: string;
 }
 
 export class ConfigError extends Error {
@@ -255,9 +285,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     if (!loginBaseUrl.startsWith('https://')) throw new ConfigError('production mode refuses an http login_base_url');
     if (merged.demo.enabled) throw new ConfigError('production mode refuses the demo client (demo.enabled)');
     if (merged.local_altinn.enabled) throw new ConfigError('production mode refuses the local Altinn (local_altinn.enabled)');
-    for (const e of merged.eids) {
-      if (e.allow_insecure || !e.issuer.startsWith('https://')) throw new ConfigError(`production mode refuses the http upstream eID "${e.id}"`);
-    }
+  }
+  for (const e of merged.eids) {
+    const problem = upstreamIssuerProblem(e, production);
+    if (problem !== undefined) throw new ConfigError(problem);
   }
   const admin = resolveAdminConfig(merged.admin, production);
   if (!admin.ok) throw new ConfigError(admin.error);
@@ -265,7 +296,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     const problem = productionProblems(merged)[0];
     if (problem !== undefined) throw new ConfigError(problem);
   }
-  const { node_env: _mode, ...rest } = merged;
+  const { node_env: _mode, key_encryption: kek, ...rest } = merged;
   return {
     ...rest,
     admin: admin.admin,
@@ -287,6 +318,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     redisUrl: merged.store.redis_url,
     databaseSchema: merged.store.database_schema,
     redisPrefix: merged.store.redis_prefix,
+    keyEncryptionKey: kek.key,
+    keyEncryptionKeyFile: kek.key_file,
+    newKeyEncryptionKey: kek.new_key,
   };
 }
 

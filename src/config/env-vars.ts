@@ -40,6 +40,9 @@ export const ENV_VARS: readonly EnvVar[] = [
   { name: 'TRUST_PROXY', path: ['trust_proxy'], kind: 'trust_proxy' },
   { name: 'METRICS_TOKEN', path: ['metrics', 'token'], kind: 'string', secret: true },
   { name: 'METRICS_PORT', path: ['metrics', 'port'], kind: 'int' },
+  { name: 'KEY_ENCRYPTION_KEY', path: ['key_encryption', 'key'], kind: 'string', secret: true },
+  { name: 'KEY_ENCRYPTION_KEY_FILE', path: ['key_encryption', 'key_file'], kind: 'string' },
+  { name: 'NEW_KEY_ENCRYPTION_KEY', path: ['key_encryption', 'new_key'], kind: 'string', secret: true },
 ];
 
 /** TRUST_PROXY text → the config file's form: off/false → false, digits → hop count, else a comma-separated list. */
@@ -72,7 +75,10 @@ export function envLayer(env: NodeJS.ProcessEnv): EnvLayer {
     if (raw === undefined || raw === '') continue;
     set.push(v);
     let node = layer;
-    for (const k of v.path.slice(0, -1)) node = (node[k] ??= {}) as Record<string, unknown>;
+    for (const k of v.path.slice(0, -1)) {
+      node[k] ??= {};
+      node = node[k] as Record<string, unknown>;
+    }
     node[v.path[v.path.length - 1]!] = convert(v.kind, raw);
   }
   return { layer, set };

@@ -33,6 +33,8 @@ export interface EidLoginContext {
   cancelUrl: string;
   /** Where the eID's own page posts its form. */
   formAction: string;
+  /** The bare ids of the resources the request asks rights for (authorization_details), for test eIDs' suggestions. */
+  resources: readonly string[];
   /** The client's intent for the eID: forced login (OIDC Core §3.1.2.1 prompt=login) and max_age. */
   forceLogin: boolean;
   maxAge?: number;

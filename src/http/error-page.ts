@@ -9,7 +9,7 @@ import { sendHtml } from './respond.js';
 export function sendErrorPage(req: FastifyRequest, reply: FastifyReply, s: { cookieNames: { lang: string } }, err: OAuthError): FastifyReply {
   const locale = pickLocale([readCookie(req, s.cookieNames.lang)]);
   for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
-  return sendHtml(reply, err.status >= 400 ? err.status : 400, () => renderErrorPage({ locale, errorCode: err.error, message: pageMessage(err.description, locale) }));
+  return sendHtml(reply, Math.max(err.status , 400), () => renderErrorPage({ locale, errorCode: err.error, message: pageMessage(err.description, locale) }));
 }
 
 const FLOW_MESSAGES: Record<string, Record<string, string>> = {

@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import { OAuthError } from '../core/oauth-error.js';
+import type { OAuthError } from '../core/oauth-error.js';
 import { randomId } from '../core/random.js';
 
 export interface CspOptions {

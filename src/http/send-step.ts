@@ -16,7 +16,7 @@ export function stepCookies(req: FastifyRequest, s: Services): StepCookies {
 }
 
 /** Turns a step of the login phase (src/interaction/outcome.ts) into the HTTP reply. */
-export function sendStep(req: FastifyRequest, reply: FastifyReply, s: Services, step: Step): FastifyReply {
+export function sendStep(req: FastifyRequest, reply: FastifyReply, s: Services, step: Step): FastifyReply | Promise<FastifyReply> {
   for (const c of step.cookies ?? []) setCookie(reply, { secure: s.config.secureCookies }, s.cookieNames[c.cookie], c.value, c.maxAgeSeconds);
   switch (step.kind) {
     case 'page': {
@@ -26,7 +26,7 @@ export function sendStep(req: FastifyRequest, reply: FastifyReply, s: Services, 
     case 'redirect':
       return reply.code(step.status).header('Cache-Control', 'no-store').redirect(step.url, step.status);
     case 'respond':
-      return sendAuthorizationResponse(reply, s.config.issuer, step.target, step.params, req.method === 'POST');
+      return sendAuthorizationResponse(reply, s, step.target, step.params, req.method === 'POST');
     case 'error':
       return sendErrorPage(req, reply, s, step.error);
   }

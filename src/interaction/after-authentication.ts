@@ -29,6 +29,7 @@ export async function afterAuthentication(d: InteractionDeps, flow: LoginFlow, c
     parties = await d.source.listParties({
       pid: ctx.pid, email: hasEmail ? (ctx.claims.email as string) : undefined,
       groups: Array.isArray(ctx.claims.groups) ? (ctx.claims.groups as string[]) : undefined,
+      tenant: typeof ctx.claims.tid === 'string' ? ctx.claims.tid : undefined,
       clientId: flow.request.clientId, rar,
     });
   } catch (e) {

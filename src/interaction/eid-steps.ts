@@ -22,6 +22,7 @@ export async function eidContext(d: InteractionDeps, flow: LoginFlow, eid: Eid, 
     flowId: flow.id, csrf: flow.csrf, acrValues: flow.request.acrValues, clientName: await clientNameOf(d, flow),
     redirectUri: flow.request.redirectUri, locale: localeFor(cookies, flow), cancelUrl: `${d.loginBaseUrl}/login/cancel`,
     formAction: `${d.loginBaseUrl}/login/${eid.id}`,
+    resources: flow.request.authorizationDetails?.items.map((i) => i.resourceId).filter((r): r is string => !!r) ?? [],
     forceLogin: flow.request.prompt.login || flow.request.maxAge === 0,
     ...(flow.request.maxAge !== undefined ? { maxAge: flow.request.maxAge } : {}),
   };

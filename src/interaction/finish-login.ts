@@ -34,7 +34,7 @@ export async function finishLogin(d: InteractionDeps, input: FinishInput): Promi
   if (flow.reused) {
     // A flow that reuses a context belongs to the session it started in: after that session's
     // logout or expiry it cannot finish, and it never starts a session of its own.
-    if (!loaded || !loaded.session.contexts[request.clientId] || (flow.sid !== undefined && loaded.session.sid !== flow.sid)) {
+    if (!loaded?.session.contexts[request.clientId] || (flow.sid !== undefined && loaded.session.sid !== flow.sid)) {
       throw new OAuthError('invalid_request', 'session_ended', 'page');
     }
     if (chosen) {

@@ -1,12 +1,17 @@
 import type { OAuthError } from '../core/oauth-error.js';
+import type { ResponseMode } from '../oauth/jarm/authorization-response-jwt.js';
 import type {
-  EidSelectPageProps, ErrorPageProps, NoRepresentationPageProps, OrgPickerPageProps, TestIdPageProps,
+  EidSelectPageProps, ErrorPageProps, NoRepresentationPageProps, OrgPickerPageProps, TestEntraPageProps, TestIdPageProps,
 } from '../ui/index.js';
 
-/** Where and how the authorization response goes (RFC 6749 §4.1.2, OAuth 2.0 Form Post Response Mode). */
+/**
+ * Where and how the authorization response goes (RFC 6749 §4.1.2, OAuth 2.0 Form Post Response Mode,
+ * JARM §2.3). `clientId` is the audience of a JARM response JWT.
+ */
 export interface ResponseTarget {
+  clientId: string;
   redirectUri: string;
-  responseMode: 'query' | 'form_post';
+  responseMode: ResponseMode;
   state?: string;
 }
 
@@ -14,6 +19,7 @@ export interface ResponseTarget {
 export type PageView =
   | { page: 'eid-select'; props: EidSelectPageProps }
   | { page: 'testid'; props: Omit<TestIdPageProps, 'nonce'> }
+  | { page: 'test-entra'; props: TestEntraPageProps }
   | { page: 'org-picker'; props: Omit<OrgPickerPageProps, 'nonce'> }
   | { page: 'no-representation'; props: NoRepresentationPageProps }
   | { page: 'error'; props: ErrorPageProps };

@@ -3,5 +3,5 @@ import type { ResponseTarget } from './outcome.js';
 
 /** Where the authorization response of this request goes (validated by the authorization pipeline). */
 export function targetOf(request: AuthorizationRequest): ResponseTarget {
-  return { redirectUri: request.redirectUri, responseMode: request.responseMode, state: request.state };
+  return { clientId: request.clientId, redirectUri: request.redirectUri, responseMode: request.responseMode, state: request.state };
 }

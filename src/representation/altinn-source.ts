@@ -24,13 +24,18 @@
  * - Only parties of type "Organization" with a 9-digit `organizationNumber` are offered (persons
  *   are not organisations to represent in Ansattporten). A sub-unit's `parent_orgno` is the
  *   organisation it is nested under; top-level parties are main units.
- * - The API lists resources, not actions. A party whose `authorizedResources` contains the
- *   requested resource is treated as holding ALL the requested actions of that item (and, for an
- *   item without requested actions, an empty action list — the right exists but its actions are
- *   unknown). Roles are not offered as resources (§9.6); rights that Altinn derives from roles or
- *   access packages are already reflected in `authorizedResources`.
+ * - The lookup lists resources, not actions. A party whose `authorizedResources` contains the
+ *   requested resource is a candidate; which of the requested actions it is issued is then asked
+ *   of Altinn's decision point (PDP, `POST {baseUrl}/authorization/api/v1/authorize`, one XACML
+ *   multi-request for every candidate party × requested action, see altinn-pdp.ts and
+ *   docs/altinn-pdp.md): a grant lists requested ∩ permitted, and a party with no requested action
+ *   permitted on any item is not offered. An item without requested actions qualifies by holding
+ *   the resource and its grant lists no actions (the right exists, its actions are not asked).
+ *   Roles are not offered as resources (§9.6); rights that Altinn derives from roles or access
+ *   packages are already reflected in `authorizedResources`.
  * - `organizationform` and deleted-status filtering as in every source (§9.7 step 1).
- * - Failures (network, timeout, non-2xx, non-JSON, wrong shape) → AuthorisationSourceError.
+ * - Failures of either call (network, timeout, non-2xx, non-JSON, wrong shape, a PDP answer that
+ *   cannot be mapped back to the questions or is Indeterminate) → AuthorisationSourceError.
  */
 import { z } from 'zod';
 import {
@@ -42,6 +47,7 @@ import {
   type PartyGrant,
   type PartyQuery,
 } from './authorisation-source.js';
+import { buildPdpRequest, parsePdpResponse, PDP_PATH, questionKey, type PdpQuestion } from './altinn-pdp.js';
 import { RAR_TYPE_ALTINN_SERVICE, RAR_TYPE_ORGNO, type NormalisedRar } from './rar-types.js';
 
 const AUTHORIZED_PARTIES_PATH = '/accessmanagement/api/v1/resourceowner/authorizedparties?includeAltinn2=true';
@@ -94,6 +100,7 @@ const answerSchema = z.array(altinnPartySchema);
 
 export class AltinnAuthorisationSource implements AuthorisationSource {
   private readonly url: string;
+  private readonly pdpUrl: string;
   private readonly timeoutMs: number;
   private readonly headers: Record<string, string>;
   private readonly fetchImpl: typeof fetch;
@@ -101,6 +108,7 @@ export class AltinnAuthorisationSource implements AuthorisationSource {
 
   constructor(options: AltinnAuthorisationSourceOptions) {
     this.url = options.baseUrl.replace(/\/+$/, '') + AUTHORIZED_PARTIES_PATH;
+    this.pdpUrl = options.baseUrl.replace(/\/+$/, '') + PDP_PATH;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_ALTINN_TIMEOUT_MS;
     this.headers = options.headers ?? {};
     this.fetchImpl = options.fetch ?? fetch;
@@ -117,52 +125,12 @@ export class AltinnAuthorisationSource implements AuthorisationSource {
     // knows persons by national identity number.
     if (query.rar.type === RAR_TYPE_ORGNO || query.pid === undefined || query.rar.items.length === 0) return [];
     const answer = await this.fetchAuthorizedParties(query.pid);
-    return mapAuthorizedParties(answer, query.rar);
+    return this.confirmActions(query.pid, mapAuthorizedParties(answer, query.rar));
   }
 
   /** The raw, validated answer of the lookup. */
   async fetchAuthorizedParties(pid: string): Promise<AltinnParty[]> {
-    let res: Response;
-    let text: string;
-    try {
-      res = await this.fetchImpl(this.url, {
-        method: 'POST',
-        headers: { ...this.headers, 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify({ type: PERSON_IDENTIFIER_TYPE, value: pid }),
-        signal: AbortSignal.timeout(this.timeoutMs),
-        redirect: 'error',
-      });
-      if (!res.ok) {
-        await res.body?.cancel().catch(() => undefined);
-        throw new AuthorisationSourceError(`Altinn authorized parties lookup failed: HTTP ${res.status}`);
-      }
-      const length = Number(res.headers.get('content-length') ?? '0');
-      if (length > MAX_ALTINN_RESPONSE_BYTES) {
-        await res.body?.cancel().catch(() => undefined);
-        throw new AuthorisationSourceError('Altinn authorized parties answer is too large');
-      }
-      text = await res.text();
-    } catch (err) {
-      if (err instanceof AuthorisationSourceError) throw err;
-      if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
-        throw new AuthorisationSourceError(`Altinn authorized parties lookup timed out after ${this.timeoutMs} ms`, {
-          cause: err,
-        });
-      }
-      throw new AuthorisationSourceError('Altinn authorized parties lookup failed: could not reach the API', {
-        cause: err,
-      });
-    }
-    if (text.length > MAX_ALTINN_RESPONSE_BYTES) {
-      throw new AuthorisationSourceError('Altinn authorized parties answer is too large');
-    }
-
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (err) {
-      throw new AuthorisationSourceError('Altinn authorized parties answer is not JSON', { cause: err });
-    }
+    const json = await this.postJson(this.url, { type: PERSON_IDENTIFIER_TYPE, value: pid }, 'Altinn authorized parties lookup', 'Altinn authorized parties answer');
     const parsed = answerSchema.safeParse(json);
     if (!parsed.success) {
       throw new AuthorisationSourceError(
@@ -174,6 +142,80 @@ export class AltinnAuthorisationSource implements AuthorisationSource {
       );
     }
     return parsed.data;
+  }
+
+  /**
+   * Narrow the candidates' grants to the actions the PDP permits (see the module comment). Items
+   * without requested actions are not asked about (this includes every legacy service item: the
+   * service model has no actions, §9.3).
+   */
+  async confirmActions(pid: string, candidates: Party[]): Promise<Party[]> {
+    const questions: PdpQuestion[] = [];
+    for (const p of candidates) {
+      for (const g of p.grants) {
+        for (const action of g.actions) questions.push({ resource: g.resourceId, party: { orgno: p.orgno }, action });
+      }
+    }
+    if (questions.length === 0) return candidates;
+    const json = await this.postJson(this.pdpUrl, buildPdpRequest({ pid }, questions), 'Altinn PDP decision', 'Altinn PDP answer');
+    let decisions: Map<string, string>;
+    try {
+      decisions = parsePdpResponse(json, questions);
+    } catch (err) {
+      throw new AuthorisationSourceError(`Altinn ${(err as Error).message}`, { cause: err });
+    }
+    const out: Party[] = [];
+    for (const p of candidates) {
+      const grants: PartyGrant[] = [];
+      for (const g of p.grants) {
+        if (g.actions.length === 0) {
+          grants.push(g);
+          continue;
+        }
+        const resource = g.resourceId;
+        const actions = g.actions.filter((action) => decisions.get(questionKey({ resource, party: { orgno: p.orgno }, action })) === 'Permit');
+        if (actions.length > 0) grants.push({ resourceId: g.resourceId, actions });
+      }
+      if (grants.length > 0) out.push({ ...p, grants });
+    }
+    return out;
+  }
+
+  /** POST a JSON body and return the parsed JSON answer; every failure is an AuthorisationSourceError. */
+  private async postJson(url: string, body: unknown, what: string, answer: string): Promise<unknown> {
+    let res: Response;
+    let text: string;
+    try {
+      res = await this.fetchImpl(url, {
+        method: 'POST',
+        headers: { ...this.headers, 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+        redirect: 'error',
+      });
+      if (!res.ok) {
+        await res.body?.cancel().catch(() => undefined);
+        throw new AuthorisationSourceError(`${what} failed: HTTP ${res.status}`);
+      }
+      const length = Number(res.headers.get('content-length') ?? '0');
+      if (length > MAX_ALTINN_RESPONSE_BYTES) {
+        await res.body?.cancel().catch(() => undefined);
+        throw new AuthorisationSourceError(`${answer} is too large`);
+      }
+      text = await res.text();
+    } catch (err) {
+      if (err instanceof AuthorisationSourceError) throw err;
+      if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
+        throw new AuthorisationSourceError(`${what} timed out after ${this.timeoutMs} ms`, { cause: err });
+      }
+      throw new AuthorisationSourceError(`${what} failed: could not reach the API`, { cause: err });
+    }
+    if (text.length > MAX_ALTINN_RESPONSE_BYTES) throw new AuthorisationSourceError(`${answer} is too large`);
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (err) {
+      throw new AuthorisationSourceError(`${answer} is not JSON`, { cause: err });
+    }
   }
 }
 
@@ -221,9 +263,13 @@ export function mapAuthorizedParties(answer: readonly AltinnParty[], rar: Normal
         existing.parent_orgno ??= parent;
       }
     }
-    (p.subunits ?? []).forEach((s, i) => visit(s, isOrg ? (orgno ?? null) : parent, `${path}.subunits.${i}`));
+    (p.subunits ?? []).forEach((s, i) => {
+      visit(s, isOrg ? (orgno ?? null) : parent, `${path}.subunits.${i}`);
+    });
   };
-  answer.forEach((p, i) => visit(p, null, String(i)));
+  answer.forEach((p, i) => {
+    visit(p, null, String(i));
+  });
 
   return [...byOrgno.values()].filter(
     (p) => p.grants.length > 0 && matchesOrganizationForm(p, rar.organizationform),

@@ -38,6 +38,8 @@ export interface PartyQuery {
   email?: string;
   /** Entra group object ids. */
   groups?: string[];
+  /** Entra tenant id (`tid` of the upstream id_token), for employer rules limited to tenants. */
+  tenant?: string;
   clientId: string;
   rar: NormalisedRar;
 }

@@ -39,7 +39,7 @@ export class CompositeAuthorisationSource implements AuthorisationSource {
     }
     return evaluateEmployerRules(
       [...this.o.fixtures.employer_rules, ...stored],
-      { email: query.email, groups: query.groups, clientId: query.clientId, organizationform: query.rar.organizationform },
+      { email: query.email, groups: query.groups, tenant: query.tenant, clientId: query.clientId, organizationform: query.rar.organizationform },
       // A stored rule may name an organisation the fixtures do not list (production with Altinn):
       // it is offered as a main unit under the rule's `name` (else its orgno).
       organizationsForRules(stored, this.o.fixtures.organizations),

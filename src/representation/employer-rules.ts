@@ -25,6 +25,8 @@ interface EmployerRuleQuery {
   email?: string;
   /** Entra group object ids. */
   groups?: readonly string[];
+  /** Entra tenant id (the upstream id_token's `tid`), for rules limited to `match.tenants`. */
+  tenant?: string;
   clientId: string;
   /** `enterprise` keeps main units, `business` sub-units (§9.3). */
   organizationform?: OrganizationForm;
@@ -36,7 +38,10 @@ const norm = (s: string) => s.trim().toLowerCase();
  * The organisations (with their service-specific rights) that the rules grant this person for
  * this client.
  *
- * A rule matches by e-mail domain, Entra group object id or e-mail address (all case-insensitive).
+ * A rule matches by e-mail domain, Entra group object id or e-mail address (all case-insensitive),
+ * and, when it names `match.tenants`, only for a login from one of those Entra tenants. The e-mail
+ * is one the eID vouches for (src/eid/upstream/claim-mapping.ts): never preferred_username or upn,
+ * which any tenant's administrator can set to an address in someone else's domain.
  * Its filter decides for which clients it grants the organisation: null = every client,
  * allow = only the listed client ids, deny = every client but the listed ones. Rules are additive
  * (one granting rule suffices; none takes access away). Service-specific `rights` come only from
@@ -56,10 +61,13 @@ export function evaluateEmployerRules(
   const email = query.email === undefined ? undefined : norm(query.email);
   const groups = new Set((query.groups ?? []).map(norm));
   if ((email === undefined || email === '') && groups.size === 0) return [];
-  const domain = email !== undefined && email.includes('@') ? email.slice(email.lastIndexOf('@') + 1) : undefined;
+  const domain = email?.includes('@') ? email.slice(email.lastIndexOf('@') + 1) : undefined;
 
+  const tenant = query.tenant === undefined ? undefined : norm(query.tenant);
   const matches = (rule: EmployerRule): boolean => {
     const m = rule.match;
+    // A rule limited to tenants matches only logins from one of them (a login without tid: none).
+    if (m.tenants !== undefined && (tenant === undefined || !m.tenants.some((t) => norm(t) === tenant))) return false;
     if ('domain' in m) return domain !== undefined && norm(m.domain) === domain;
     if ('group' in m) return groups.has(norm(m.group));
     return email !== undefined && email !== '' && norm(m.email) === email;

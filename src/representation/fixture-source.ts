@@ -84,7 +84,7 @@ export class FixtureAuthorisationSource implements AuthorisationSource {
   private listEmployers(query: PartyQuery): Party[] {
     return evaluateEmployerRules(
       this.fixtures.employer_rules,
-      { email: query.email, groups: query.groups, clientId: query.clientId, organizationform: query.rar.organizationform },
+      { email: query.email, groups: query.groups, tenant: query.tenant, clientId: query.clientId, organizationform: query.rar.organizationform },
       this.fixtures.organizations,
     );
   }

@@ -34,15 +34,14 @@ interface ResourceNames {
  *                matters for `ansattporten:orgno`
  *
  * Decisions:
- * - `'self'` → `[{ type }]`, one element (§9.7 step 5).
+ * - `'self'` → `[{ type }]`, one element, for every type (§9.7 step 5).
  * - `ansattporten:orgno` without an e-mail identity → `[{ type: 'ansattporten:orgno' }]`
  *   whatever was chosen (§9.5, §19).
  * - `'none'` (§9.7 step 3: "returned to the client logged in as themself without representation
- *   data"): every type yields its full model with an EMPTY party list — for altinn:service this is
- *   the observed real answer `{type, resource, resource_name: 'ukjent tjeneste' (when unnamed),
- *   reportees: []}` (§9.6); altinn:resource and orgno follow the same shape
- *   (`authorized_parties: []`, one object per requested resource for altinn:resource), so a client
- *   can tell "nothing to represent" from "chose self" (`[{type}]`) and can always iterate the list.
+ *   data"): `ansattporten:altinn:resource` and `ansattporten:orgno` → `[{ type }]`, the same shape
+ *   as representing oneself (§9.7 step 5); `ansattporten:altinn:service` → one object per requested
+ *   service with the observed real answer `{type, resource, resource_name: 'ukjent tjeneste' (when
+ *   unnamed), reportees: []}` (§9.6).
  * - altinn:resource with chosen parties: one object per requested resource that at least one
  *   chosen party holds ("one object per requested resource the user has rights to", §9.4); each
  *   `authorized_parties` entry lists the rights held for that resource and organisation.
@@ -58,6 +57,7 @@ export function issueAuthorizationDetails(
 ): IssuedAuthorizationDetail[] {
   if (rar.type === RAR_TYPE_ORGNO && !hasEmailIdentity) return [{ type: RAR_TYPE_ORGNO }];
   if (chosen === 'self') return [{ type: rar.type }];
+  if (chosen === 'none' && rar.type !== RAR_TYPE_ALTINN_SERVICE) return [{ type: rar.type }];
   const parties = chosen === 'none' ? [] : chosen;
 
   switch (rar.type) {
@@ -105,7 +105,7 @@ export function issueAuthorizationDetails(
           if (grant === undefined) return [];
           return [{ orgno: iso6523(p.orgno), resource: id, actions: [...grant.actions], name: p.name, unit_type: p.unit_type }];
         });
-        if (chosen !== 'none' && authorized.length === 0) continue;
+        if (authorized.length === 0) continue;
         const name = names.resourceName(id);
         out.push({
           type: RAR_TYPE_ALTINN_RESOURCE,
@@ -116,7 +116,7 @@ export function issueAuthorizationDetails(
       }
       // Chosen parties that hold none of the requested resources (cannot come from a source,
       // which only lists matching parties): fall back to the "nothing to represent" shape.
-      if (out.length === 0 && chosen !== 'none') return issueAuthorizationDetails(rar, 'none', names, hasEmailIdentity);
+      if (out.length === 0) return issueAuthorizationDetails(rar, 'none', names, hasEmailIdentity);
       return out;
     }
   }

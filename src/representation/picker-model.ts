@@ -75,5 +75,9 @@ export function resolveChoice(formValues: readonly string[], parties: readonly P
 
   const chosen = new Set(values);
   const seen = new Set<string>();
-  return parties.filter((p) => chosen.has(p.orgno) && !seen.has(p.orgno) && (seen.add(p.orgno), true));
+  return parties.filter((p) => {
+    if (!chosen.has(p.orgno) || seen.has(p.orgno)) return false;
+    seen.add(p.orgno);
+    return true;
+  });
 }

@@ -4,6 +4,7 @@ import type { Stores } from './ports.js';
 import { createPostgresStores } from './postgres/postgres-store.js';
 import { createRedisEphemeralStore } from './redis/redis-ephemeral-store.js';
 import { createSqliteStores } from './sqlite/sqlite-store.js';
+import { secureSqliteFile } from './file-permissions.js';
 import { sqlitePath } from './sqlite/sqlite-database.js';
 import { MemoryEphemeralStore } from './memory/memory-ephemeral-store.js';
 
@@ -17,7 +18,7 @@ import { MemoryEphemeralStore } from './memory/memory-ephemeral-store.js';
 export async function createStores(config: Config, clock: Clock): Promise<Stores> {
   const durable = config.databaseUrl
     ? await createPostgresStores(config.databaseUrl, clock, config.databaseSchema ? { schema: config.databaseSchema } : {})
-    : createSqliteStores(sqlitePath(config.dataDir), clock);
+    : openEmbedded(sqlitePath(config.dataDir), clock);
   if (!config.redisUrl) {
     // One process on one machine: short-lived state may live in memory (as Redis keeps it), which
     // saves several disk commits per login; sessions and logins in progress then end at a restart.
@@ -58,4 +59,10 @@ export async function createStores(config: Config, clock: Clock): Promise<Stores
       if (failed) throw failed.reason;
     },
   };
+}
+
+/** The embedded SQLite file, created with owner-only permissions before it is opened. */
+function openEmbedded(path: string, clock: Clock): ReturnType<typeof createSqliteStores> {
+  secureSqliteFile(path);
+  return createSqliteStores(path, clock);
 }

@@ -136,7 +136,7 @@ export interface AuditStore {
   list(opts?: { limit?: number }): Promise<AuditRecord[]>;
 }
 
-// --- employer rules (issue 7) -----------------------------------------------------------------
+// --- employer rules (spec §9.8) -----------------------------------------------------------------
 
 /**
  * A Virksomhetsbroen-style employer rule kept in the store (spec §9.8), editable through the

@@ -171,7 +171,7 @@ function categoryElements(request: Record<string, unknown>, name: CategoryName):
 }
 
 /** The single string value of an attribute (the JSON profile allows a value or an array of values, §4.2.3). */
-function valueOf(el: CategoryElement, id: string): string | undefined {
+function attributeValue(el: CategoryElement, id: string): string | undefined {
   const a = el.Attribute.find((x) => x.AttributeId === id);
   if (a === undefined) return undefined;
   const v = Array.isArray(a.Value) && a.Value.length === 1 ? a.Value[0] : a.Value;
@@ -180,13 +180,13 @@ function valueOf(el: CategoryElement, id: string): string | undefined {
 
 /** The bare resource id: `urn:altinn:resource`, or an app as `urn:altinn:org` + `urn:altinn:app`; `se_<code>_<edition>` is a legacy service. */
 function resourceIdOf(el: CategoryElement): string | undefined {
-  const r = valueOf(el, RESOURCE_ATTRIBUTE);
+  const r = attributeValue(el, RESOURCE_ATTRIBUTE);
   if (r !== undefined) {
     const legacy = /^se_([0-9]+)_([0-9]+)$/.exec(r);
     return legacy ? `${legacy[1]}:${legacy[2]}` : r;
   }
-  const org = valueOf(el, 'urn:altinn:org');
-  const app = valueOf(el, 'urn:altinn:app');
+  const org = attributeValue(el, 'urn:altinn:org');
+  const app = attributeValue(el, 'urn:altinn:app');
   return org !== undefined && app !== undefined ? `app_${org}_${app}` : undefined;
 }
 
@@ -247,7 +247,7 @@ export function decide(model: AltinnModel, body: unknown): { Response: XacmlResu
   let byPartyId: Map<string, string> | undefined;
   /** The party as an organisation number, or as a party id of partyIdentifiers(). */
   const orgnoOf = (el: CategoryElement): string | undefined => {
-    const orgno = valueOf(el, ORGANIZATION_IDENTIFIER);
+    const orgno = attributeValue(el, ORGANIZATION_IDENTIFIER);
     if (orgno !== undefined) return orgno;
     const raw = el.Attribute.find((a) => a.AttributeId === PARTY_ID)?.Value;
     const partyId = Array.isArray(raw) && raw.length === 1 ? raw[0] : raw;
@@ -261,8 +261,8 @@ export function decide(model: AltinnModel, body: unknown): { Response: XacmlResu
         CategoryId: CATEGORY_IDS[name],
         Attribute: t[name].Attribute.map((a) => ({ AttributeId: a.AttributeId, Value: a.Value, DataType: a.DataType ?? XACML_STRING })),
       }));
-      const pid = valueOf(t.AccessSubject, PERSON_IDENTIFIER);
-      const action = valueOf(t.Action, ACTION_ID);
+      const pid = attributeValue(t.AccessSubject, PERSON_IDENTIFIER);
+      const action = attributeValue(t.Action, ACTION_ID);
       const resource = resourceIdOf(t.Resource);
       const orgno = orgnoOf(t.Resource);
       const missing = [
@@ -276,7 +276,10 @@ export function decide(model: AltinnModel, body: unknown): { Response: XacmlResu
         return { Decision: 'Indeterminate', Status: { StatusCode: { Value: STATUS_MISSING_ATTRIBUTE }, StatusMessage: `missing ${missing.join(', ')}` }, Category };
       }
       let access = people.get(pid!);
-      if (access === undefined) people.set(pid!, (access = new PersonAccess(model, pid!, orgs)));
+      if (access === undefined) {
+        access = new PersonAccess(model, pid!, orgs);
+        people.set(pid!, access);
+      }
       const org = orgs.get(orgno!);
       const permit = org !== undefined && access.actions(orgno!, resource!).includes(action!);
       return { Decision: permit ? 'Permit' : 'NotApplicable', Status: { StatusCode: { Value: STATUS_OK } }, Category };

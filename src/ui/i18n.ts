@@ -115,6 +115,34 @@ export const MESSAGES = {
     en: 'The national identity number is not valid.',
     se: 'Riegádannummir ii leat gustovaš.',
   },
+  'testid.managerHeading': { nb: 'Tilfeldig daglig leder', nn: 'Tilfeldig dagleg leiar', en: 'Random general manager', se: 'Sáhkkehis beaivválaš jođiheaddji' },
+  'testid.managerIntro': {
+    nb: 'En syntetisk person som er daglig leder i en virksomhet med rettigheter tjenesten spør etter.',
+    nn: 'Ein syntetisk person som er dagleg leiar i ei verksemd med rettar tenesta spør etter.',
+    en: 'A synthetic person who is the general manager of an organisation with rights the service asks for.',
+    se: 'Syntehtalaš olmmoš gii lea beaivválaš jođiheaddji organisašuvnnas mas leat vuoigatvuođat maid bálvalus jearrá.',
+  },
+  'testentra.title': { nb: 'Test Entra ID', nn: 'Test Entra ID', en: 'Test Entra ID', se: 'Test Entra ID' },
+  'testentra.intro': {
+    nb: 'En simulert Microsoft Entra ID for testing: logg inn med en syntetisk jobbkonto.',
+    nn: 'Ein simulert Microsoft Entra ID for testing: logg inn med ein syntetisk jobbkonto.',
+    en: 'A simulated Microsoft Entra ID for testing: log in with a synthetic work account.',
+    se: 'Simulerejuvvon Microsoft Entra ID geahččaleapmái: čálit sisa syntehtalaš bargokontoin.',
+  },
+  'testentra.emailLabel': { nb: 'E-postadresse til jobbkontoen', nn: 'E-postadressa til jobbkontoen', en: 'E-mail address of the work account', se: 'Bargokontu e-poastačujuhus' },
+  'testentra.emailHint': {
+    nb: 'Skriv e-postadressen til en av jobbkontoene nedenfor.',
+    nn: 'Skriv e-postadressa til ein av jobbkontoane nedanfor.',
+    en: 'Type the e-mail address of one of the work accounts below.',
+    se: 'Čále e-poastačujuhusa ovtta vuolábeale bargokontus.',
+  },
+  'testentra.accountsHeading': { nb: 'Jobbkontoer', nn: 'Jobbkontoar', en: 'Work accounts', se: 'Bargokontut' },
+  'testentra.errorUnknown': {
+    nb: 'Ingen jobbkonto har denne e-postadressen.',
+    nn: 'Ingen jobbkonto har denne e-postadressa.',
+    en: 'No work account has this e-mail address.',
+    se: 'Ii oktage bargokonto leat dán e-poastačujuhusain.',
+  },
   'acr.substantial': { nb: 'Betydelig', nn: 'Betydeleg', en: 'Substantial', se: 'Mearkkašahtti' },
   'acr.high': { nb: 'Høyt', nn: 'Høgt', en: 'High', se: 'Alla' },
 
@@ -381,7 +409,7 @@ export function t(locale: Locale, key: MessageKey, vars?: Record<string, string 
   const text = entry[locale] ?? entry[DEFAULT_LOCALE];
   if (!vars) return text;
   return text.replace(/\{([a-zA-Z0-9_]+)\}/g, (m, name: string) =>
-    Object.prototype.hasOwnProperty.call(vars, name) ? String(vars[name]) : m,
+    Object.hasOwn(vars, name) ? String(vars[name]) : m,
   );
 }
 

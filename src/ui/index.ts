@@ -28,6 +28,7 @@ export {
 export { layout, type LayoutOptions, type PageChrome } from './layout.js';
 export { renderErrorPage, type ErrorPageProps } from './pages/error.js';
 export { renderEidSelectPage, type EidOption, type EidSelectPageProps } from './pages/eid-select.js';
+export { renderTestEntraPage, type TestEntraAccount, type TestEntraPageProps } from './pages/test-entra.js';
 export { renderTestIdPage, type TestIdAcr, type TestIdPageProps, type TestIdPerson } from './pages/testid.js';
 export { renderFormPostPage, type FormPostPageProps } from './pages/form-post.js';
 export { renderOrgPickerPage, type OrgParty, type OrgPickerPageProps, type OrgUnit } from './pages/org-picker.js';

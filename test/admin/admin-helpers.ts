@@ -102,7 +102,8 @@ export function clientBody(name: string, extra: Record<string, unknown> = {}): R
 let keyPair: Promise<CryptoKeyPair> | undefined;
 /** The shared RSA key pair for client keys (one 2048-bit key, many kids). */
 export function clientKeyPair(): Promise<CryptoKeyPair> {
-  return (keyPair ??= generateKeyPair('RS256', { modulusLength: 2048, extractable: true }) as Promise<CryptoKeyPair>);
+  keyPair ??= generateKeyPair('RS256', { modulusLength: 2048, extractable: true }) as Promise<CryptoKeyPair>;
+  return keyPair;
 }
 
 export async function rsaJwk(kid: string, extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {

@@ -172,12 +172,23 @@ describe('admin API: employer rules', () => {
       ['a unit type that is not a code', domainRule({ unit_type: 'aksjeselskap' }), ['unit_type']],
       ['a body that is an array', [domainRule()], ['']],
       ['a body that is a string', 'rule', ['']],
+      ['tenants that are not GUIDs', domainRule({ match: { domain: 'alfa.no', tenants: ['alfa.onmicrosoft.com'] } }), ['match.tenants[0]']],
+      ['an empty tenants list', domainRule({ match: { domain: 'alfa.no', tenants: [] } }), ['match.tenants']],
+      ['tenants that are not a list', domainRule({ match: { domain: 'alfa.no', tenants: GROUP } }), ['match.tenants']],
+      ['tenants without a rule key', domainRule({ match: { tenants: [GROUP] } }), ['match']],
     ];
     for (const [name, body, fields] of cases) {
       it(`refuses ${name}`, async () => {
         expect(fieldsOf(await post(body))).toEqual(fields);
       });
     }
+
+    it('stores match.tenants lower-cased and deduplicated, and returns them', async () => {
+      const r = await api(server, 'POST', '/employer-rules', { body: domainRule({ match: { domain: 'alfa.example.no', tenants: [GROUP, GROUP.toLowerCase()] } }) });
+      expect(r.status, r.text).toBe(201);
+      expect(r.body.match).toEqual({ domain: 'alfa.example.no', tenants: [GROUP.toLowerCase()] });
+      expect((await api(server, 'GET', `/employer-rules/${r.body.id}`)).body.match.tenants).toEqual([GROUP.toLowerCase()]);
+    });
 
     it('reports several problems at once', async () => {
       const fields = fieldsOf(await post({ orgno: '123', match: { group: 'x' }, filter: { allow: [] } }));

@@ -13,6 +13,9 @@ import { ENV_VARS } from '../../src/config/env-vars.js';
 const STRONG = 'Vq3-xR8_pL2.mZ7~tK9+bN4/wH6=';
 const STRONG_TOKEN = `${STRONG.replace('=', '')}Aa0Bb1Cc2Dd3`;
 
+const KEK = Buffer.alloc(32, 0xfb).toString('base64');
+const KEK_URL = Buffer.alloc(32, 0xfb).toString('base64url');
+
 interface Case {
   good: Array<[string, (c: Config) => unknown, unknown]>;
   bad: Array<[string, RegExp]>;
@@ -100,6 +103,18 @@ const cases: Record<string, Case> = {
   METRICS_TOKEN: {
     good: [[STRONG_TOKEN, (c) => c.metrics.token, STRONG_TOKEN]],
     bad: [['bad token', /^METRICS_TOKEN: must be usable as a Bearer token/]],
+  },
+  KEY_ENCRYPTION_KEY: {
+    good: [[KEK, (c) => c.keyEncryptionKey, KEK], [` ${KEK_URL}`, (c) => c.keyEncryptionKey, ` ${KEK_URL}`]],
+    bad: [['c2hvcnQ=', /^KEY_ENCRYPTION_KEY: must be 32 bytes, base64-encoded/], ['not base64!', /^KEY_ENCRYPTION_KEY: must be 32 bytes/]],
+  },
+  KEY_ENCRYPTION_KEY_FILE: {
+    good: [['/run/secrets/kek', (c) => c.keyEncryptionKeyFile, '/run/secrets/kek']],
+    bad: [],
+  },
+  NEW_KEY_ENCRYPTION_KEY: {
+    good: [[KEK, (c) => c.newKeyEncryptionKey, KEK]],
+    bad: [[KEK.slice(4), /^NEW_KEY_ENCRYPTION_KEY: must be 32 bytes, base64-encoded/]],
   },
   METRICS_PORT: {
     good: [['9464', (c) => c.metrics.port, 9464]],

@@ -21,6 +21,8 @@ describe('authorization endpoint errors (spec §5.2, §14)', () => {
         webClient('other'),
         webClient('withquery', { redirect_uris: ['https://withquery.example.test/callback?tenant=7'] }),
       ],
+      // No eID for entraid here (the simulated Test Entra ID off), so that acr value is not offered.
+      config: { testid: { test_entra: false } },
     });
   });
   afterAll(async () => server?.close());

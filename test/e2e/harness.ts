@@ -17,6 +17,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The key-encryption key production-mode test servers get unless they set their own. */
+export const TEST_KEY_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+
 export interface TestServer extends App {
   issuer: string;
   dataDir: string;
@@ -33,7 +36,10 @@ export async function startServer(opts: {
 } = {}): Promise<TestServer> {
   const port = opts.port ?? (await freePort());
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'ap-test-'));
-  const env: Record<string, string> = { PORT: String(port), DATA_DIR: dataDir, ...opts.env };
+  // Production mode needs a key-encryption key (src/tokens/key-encryption.ts), and instances that
+  // share a PostgreSQL but not a data directory need the same one; tests about it pass their own.
+  const sharedKek = opts.env?.NODE_ENV === 'production' || opts.env?.DATABASE_URL;
+  const env: Record<string, string> = { PORT: String(port), DATA_DIR: dataDir, ...(sharedKek ? { KEY_ENCRYPTION_KEY: TEST_KEY_ENCRYPTION_KEY } : {}), ...opts.env };
   if (opts.clients) {
     const file = join(dataDir, 'clients.json');
     writeFileSync(file, JSON.stringify(opts.clients));

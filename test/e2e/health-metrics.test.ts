@@ -19,7 +19,7 @@ import { systemClock } from '../../src/core/clock.js';
 import { createStores } from '../../src/store/create-stores.js';
 import type { Stores } from '../../src/store/ports.js';
 import { RedisEphemeralStore } from '../../src/store/redis/redis-ephemeral-store.js';
-import { Browser, freePort, secretOf, startServer, webClient, type TestServer } from './harness.js';
+import { Browser, freePort, secretOf, startServer, TEST_KEY_ENCRYPTION_KEY, webClient, type TestServer } from './harness.js';
 import { answerLogoutConfirm } from './logout-confirm.js';
 import { authorizeUrl, basicAuth, formBody, newPkce, obtainCode, redirectOf } from './checks.js';
 
@@ -60,7 +60,8 @@ describe('health', () => {
   async function serve(env: Record<string, string>): Promise<{ origin: string; stores: Stores & { closeNow(): Promise<void> } }> {
     const dir = mkdtempSync(join(tmpdir(), 'ap-health-'));
     dirs.push(dir);
-    const config = loadConfig({ PORT: '0', DATA_DIR: dir, ...env });
+    // one key-encryption key: the PostgreSQL cases share a schema but not a data directory
+    const config = loadConfig({ PORT: '0', DATA_DIR: dir, KEY_ENCRYPTION_KEY: TEST_KEY_ENCRYPTION_KEY, ...env });
     const stores = closableOnce(await createStores(config, systemClock));
     app = await buildApp(config, { stores });
     await app.app.listen({ port: 0, host: '127.0.0.1' });
@@ -84,6 +85,7 @@ describe('health', () => {
   describe.skipIf(!DATABASE_URL || !REDIS_URL)('server stores', () => {
     const schema = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
     const prefix = `ap_health_${randomBytes(6).toString('hex')}`;
+    // biome-ignore lint/suspicious/noDuplicateTestHooks: the hook of this describe.skipIf block, not a second one of the outer block
     afterAll(async () => {
       const client = new pg.Client({ connectionString: DATABASE_URL });
       await client.connect();

@@ -257,7 +257,7 @@ describe('log hygiene: no identity numbers, secrets, tokens or cookies in any lo
     expect(leaks.map(([v, label]) => `${label}: ${v.slice(0, 12)}…`), 'secrets in the log output').toEqual([]);
 
     // stdout: JSON lines (pino), apart from the human-readable start-up and shutdown notices of src/main.ts
-    const NOTICE = /^(Ansattporten \(independent implementation\) is running|  (issuer|discovery|demo|data): +\S+|ansattporten: SIGTERM received, finishing requests in flight)$/;
+    const NOTICE = /^(Ansattporten \(independent implementation\) is running| {2}(issuer|discovery|demo|data): +\S+|ansattporten: SIGTERM received, finishing requests in flight)$/;
     const lines = stdout.split('\n').filter((l) => l.trim() !== '');
     const records: Record<string, unknown>[] = [];
     for (const line of lines) {

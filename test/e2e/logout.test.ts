@@ -379,7 +379,8 @@ describe('logout (RP-initiated, front-channel, back-channel) end to end', () => 
     let forgingKey: ReturnType<typeof generateKeyPair> | undefined;
     const other = async (idToken: string): Promise<Record<string, Form>> => {
       const uri = postLogoutOf('nofcl');
-      const { privateKey } = await (forgingKey ??= generateKeyPair('RS256'));
+      forgingKey ??= generateKeyPair('RS256');
+      const { privateKey } = await forgingKey;
       const header = decodeProtectedHeader(idToken);
       const forged = await new SignJWT(decodeJwt(idToken)).setProtectedHeader({ alg: 'RS256', kid: header.kid, typ: 'JWT' }).sign(privateKey);
       const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');

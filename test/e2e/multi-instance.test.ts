@@ -21,7 +21,7 @@ import { SignJWT, createLocalJWKSet, decodeJwt, exportJWK, generateKeyPair, jwtV
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisEphemeralStore } from '../../src/store/redis/redis-ephemeral-store.js';
-import { Browser, freePort, secretOf, webClient, type Step } from './harness.js';
+import { Browser, freePort, secretOf, TEST_KEY_ENCRYPTION_KEY, webClient, type Step } from './harness.js';
 import { authorizeUrl, basicAuth, formBody, newPkce, redirectOf } from './checks.js';
 
 const DATABASE_URL = process.env.DATABASE_URL;
@@ -174,6 +174,7 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)('three instances on one PostgreSQL 
   };
   const baseEnv = (prefix: string) => ({
     ISSUER, DATABASE_URL: DATABASE_URL!, DATABASE_SCHEMA: schema, REDIS_URL: REDIS_URL!, REDIS_PREFIX: prefix,
+    KEY_ENCRYPTION_KEY: TEST_KEY_ENCRYPTION_KEY, // shared: the instances have separate data directories
   });
 
   beforeAll(async () => {
@@ -437,7 +438,7 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)('three instances on one PostgreSQL 
     const classifyStep = (step: Step): Outcome => {
       if (step.status >= 500) return { kind: 'bad', why: `${step.status} at ${step.url}: ${step.html.slice(0, 300)}` };
       const loc = step.location ? new URL(step.location) : undefined;
-      if (loc && loc.href.startsWith(redirectOf('app')) && loc.searchParams.get('error')) return { kind: 'oauth_error', error: loc.searchParams.get('error')!, where: 'authorization response' };
+      if (loc?.href.startsWith(redirectOf('app')) && loc.searchParams.get('error')) return { kind: 'oauth_error', error: loc.searchParams.get('error')!, where: 'authorization response' };
       if (step.status >= 400 && /text\/html/.test(step.headers.get('content-type') ?? '')) return { kind: 'http_error', status: step.status, where: new URL(step.url).pathname };
       return { kind: 'bad', why: `unexpected ${step.status} at ${step.url} → ${step.location ?? ''}` };
     };

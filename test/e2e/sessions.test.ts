@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
-import { Browser, callbackParams, freePort, startServer, webClient, type Step, type TestServer } from './harness.js';
+import { type Browser, callbackParams, freePort, startServer, webClient, type Step, type TestServer } from './harness.js';
 import { CheckedBrowser, authorizeUrl, newPkce, redeem } from './checks.js';
 
 const MIN = 60_000;

@@ -565,7 +565,7 @@ describe('upstream eIDs that are down or hang', () => {
     await new Promise<void>((resolve) => hanging?.close(() => resolve()));
   });
 
-  async function start(eid: string) {
+  async function start(_eid: string) {
     const config = await oidc.discovery(new URL(ours), 'app', undefined, oidc.ClientSecretBasic(secretOf('app')), { execute: [oidc.allowInsecureRequests], timeout: 5 });
     const state = oidc.randomState();
     const url = oidc.buildAuthorizationUrl(config, {

@@ -81,7 +81,7 @@ describe('mapUpstreamClaims: Entra ID preset', () => {
   it('acr becomes entraid, amr values are prefixed entraid_, e-mail lower-cased, names kept, no pid', () => {
     expect(mapUpstreamClaims(token(), entraid)).toEqual({
       acr: 'entraid', amr: ['entraid_pwd', 'entraid_mfa'], subjectRef: 'entraid:tenant-1:object-1',
-      claims: { given_name: 'Kari', family_name: 'Nordmann', name: 'Kari Nordmann', email: 'kari.nordmann@alfa.example.no', groups: GROUPS.slice(0, 3) },
+      claims: { given_name: 'Kari', family_name: 'Nordmann', name: 'Kari Nordmann', email: 'kari.nordmann@alfa.example.no', groups: GROUPS.slice(0, 3), tid: 'tenant-1' },
     });
   });
 
@@ -106,10 +106,11 @@ describe('mapUpstreamClaims: Entra ID preset', () => {
     expect(mapUpstreamClaims(noGroups, entraid).claims.groups).toBeUndefined();
   });
 
-  it('falls back to preferred_username, then upn, for the e-mail; drops a value that is not an address', () => {
+  it('never takes the e-mail from preferred_username or upn (any tenant administrator sets those); drops a value that is not an address', () => {
     const { email: _e, ...noEmail } = token();
-    expect(mapUpstreamClaims({ ...noEmail, preferred_username: 'Kari@Alfa.no' }, entraid).claims.email).toBe('kari@alfa.no');
-    expect(mapUpstreamClaims({ ...noEmail, upn: 'kari@alfa.onmicrosoft.com' }, entraid).claims.email).toBe('kari@alfa.onmicrosoft.com');
+    expect(mapUpstreamClaims({ ...noEmail, preferred_username: 'Kari@Alfa.no' }, entraid).claims.email).toBeUndefined();
+    expect(mapUpstreamClaims({ ...noEmail, upn: 'kari@alfa.onmicrosoft.com' }, entraid).claims.email).toBeUndefined();
+    expect(mapUpstreamClaims({ ...noEmail, preferred_username: 'a@b.no', upn: 'a@b.no' }, entraid).claims).not.toHaveProperty('email');
     expect(mapUpstreamClaims(noEmail, entraid).claims.email).toBeUndefined();
     expect(mapUpstreamClaims(token({ email: 'not an address' }), entraid).claims.email).toBeUndefined();
     expect(mapUpstreamClaims(token({ email: 'kari@' }), entraid).claims.email).toBeUndefined();
@@ -117,7 +118,20 @@ describe('mapUpstreamClaims: Entra ID preset', () => {
 
   it('ignores non-string, empty or oversized name and e-mail claims', () => {
     const m = mapUpstreamClaims(token({ email: ['kari@alfa.no'], given_name: 42, family_name: '', name: 'x'.repeat(600) }), entraid);
-    expect(m.claims).toEqual({ groups: GROUPS.slice(0, 3) });
+    expect(m.claims).toEqual({ groups: GROUPS.slice(0, 3), tid: 'tenant-1' });
+  });
+
+  it('takes the email claim only when Entra vouches for its domain (xms_edov true where sent; email_verified not false)', () => {
+    for (const v of [true, 'true', '1', 1]) expect(mapUpstreamClaims(token({ xms_edov: v }), entraid).claims.email).toBe('kari.nordmann@alfa.example.no');
+    for (const v of [false, 'false', '0', 0, null, 'yes']) expect(mapUpstreamClaims(token({ xms_edov: v }), entraid).claims.email, String(v)).toBeUndefined();
+    expect(mapUpstreamClaims(token({ email_verified: false }), entraid).claims.email).toBeUndefined();
+    expect(mapUpstreamClaims(token(), entraid).claims.email).toBe('kari.nordmann@alfa.example.no');
+  });
+
+  it('keeps the tenant (tid, lower-cased) for tenant-limited employer rules; none when absent or not a string', () => {
+    expect(mapUpstreamClaims(token({ tid: 'AAAAAAAA-0000-4000-8000-000000000001' }), entraid).claims.tid).toBe('aaaaaaaa-0000-4000-8000-000000000001');
+    expect(mapUpstreamClaims(token({ tid: undefined }), entraid).claims.tid).toBeUndefined();
+    expect(mapUpstreamClaims(token({ tid: 7 }), entraid).claims.tid).toBeUndefined();
   });
 
   it('prefers an explicit name claim over the composed one', () => {

@@ -3,6 +3,7 @@ import { ManualClock } from '../../src/core/clock.js';
 import { Params } from '../../src/core/params.js';
 import type { Eid, EidStart } from '../../src/eid/eid.js';
 import { TestIdEid } from '../../src/eid/testid/testid-eid.js';
+import { emptyTestWorldExtras, type Fixtures } from '../../src/fixtures/fixture-types.js';
 import type { InteractionDeps } from '../../src/interaction/interaction-deps.js';
 import { LoginInteraction } from '../../src/interaction/login-interaction.js';
 import type { Step } from '../../src/interaction/outcome.js';
@@ -25,6 +26,10 @@ function request(over: Partial<AuthorizationRequest> = {}): AuthorizationRequest
     uiLocales: [], ...over,
   };
 }
+
+/** A test world with only these persons. */
+const world = (persons: { pid: string; given_name: string; family_name: string }[]): Fixtures =>
+  ({ persons, organizations: [], resources: [], rights: [], employer_rules: [], ...emptyTestWorldExtras() }) as unknown as Fixtures;
 
 const PARTY: Party = { orgno: '310000001', name: 'Org AS', unit_type: 'AS', parent_orgno: null, deleted: false, grants: [] };
 
@@ -55,7 +60,7 @@ function setup(o: { eids?: (clock: ManualClock) => Eid[]; parties?: Party[] | Er
   };
   const deps: InteractionDeps = {
     issuer: BASE, loginBaseUrl: BASE, clock, flows, sessions,
-    eids: o.eids?.(clock) ?? [new TestIdEid({ clock, persons: () => [{ pid: PID, given_name: 'Kari', family_name: 'Nordmann' }] })],
+    eids: o.eids?.(clock) ?? [new TestIdEid({ clock, world: async () => world([{ pid: PID, given_name: 'Kari', family_name: 'Nordmann' }]) })],
     source, resourceNames: { resourceName: () => undefined }, clientName: async () => 'The RP', ephemeral,
     lifetimes: { codeSeconds: 60, flowSeconds: 600 }, logins: { inc: (l) => counted.push(l) },
   };
@@ -94,7 +99,7 @@ describe('begin: silent SSO, prompt, max_age, the selector', () => {
   it('prompt=none without a session answers login_required to the client, with state', async () => {
     const t = setup();
     const step = await t.interaction.begin({ request: request({ prompt: { none: true, login: false } }), cookies: {}, afterPost: false });
-    expect(step).toEqual({ kind: 'respond', target: { redirectUri: 'https://rp.example/cb', responseMode: 'query', state: 'st' }, params: { error: 'login_required', error_description: 'the user must authenticate' } });
+    expect(step).toEqual({ kind: 'respond', target: { clientId: 'rp', redirectUri: 'https://rp.example/cb', responseMode: 'query', state: 'st' }, params: { error: 'login_required', error_description: 'the user must authenticate' } });
     expect(t.counted).toContainEqual({ eid: 'none', outcome: 'login_required' });
   });
 
@@ -134,7 +139,7 @@ describe('begin: silent SSO, prompt, max_age, the selector', () => {
 
 describe('eIDs', () => {
   it('the selector lists the eIDs that fit the acr values and allows their targets as form actions', async () => {
-    const t = setup({ eids: (clock) => [new TestIdEid({ clock, persons: () => [] }), new FakeUpstream()] });
+    const t = setup({ eids: (clock) => [new TestIdEid({ clock, world: async () => world([]) }), new FakeUpstream()] });
     const begun = await t.interaction.begin({ request: request(), cookies: {}, afterPost: false });
     const page = await t.interaction.showSelector({ flowId: flowIdOf(begun), lang: 'en', cookies: { browser: cookie(begun, 'browser')! } });
     expect(page.kind).toBe('page');

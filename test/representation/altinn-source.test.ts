@@ -9,6 +9,8 @@ import {
 import { AuthorisationSourceError } from '../../src/representation/authorisation-source.js';
 import { parseAuthorizationDetails } from '../../src/representation/parse-authorization-details.js';
 import type { NormalisedRar } from '../../src/representation/rar-types.js';
+import { buildPdpRequest, parsePdpResponse, PdpAnswerError, questionKey, type PdpQuestion } from '../../src/representation/altinn-pdp.js';
+import { pdpAnswer, PDP_PATH, type Decide } from './altinn-pdp-stub.js';
 
 const rar = (v: unknown): NormalisedRar => parseAuthorizationDetails(JSON.stringify(v)) as NormalisedRar;
 const PID = '07124912037';
@@ -100,6 +102,9 @@ const ANSWER = [
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
 let handler: Handler;
+/** The PDP half of the test server; permits everything unless a test says otherwise. */
+let pdpHandler: Handler;
+let decide: Decide;
 const requests: { method?: string; url?: string; headers: IncomingMessage['headers']; body: string }[] = [];
 let server: Server;
 let baseUrl: string;
@@ -111,7 +116,8 @@ beforeAll(async () => {
     req.on('data', (c: string) => (body += c));
     req.on('end', () => {
       requests.push({ method: req.method, url: req.url, headers: req.headers, body });
-      handler(req, body, res);
+      if (req.url === PDP_PATH) pdpHandler(req, body, res);
+      else handler(req, body, res);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -126,7 +132,11 @@ afterAll(async () => {
 beforeEach(() => {
   requests.length = 0;
   handler = (_req, _body, res) => json(res, 200, ANSWER);
+  decide = () => 'Permit';
+  pdpHandler = (_req, body, res) => json(res, 200, pdpAnswer(body, decide));
 });
+const partyRequests = () => requests.filter((r) => r.url !== PDP_PATH);
+const pdpRequests = () => requests.filter((r) => r.url === PDP_PATH);
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'Content-Type': 'application/json' });
@@ -152,8 +162,8 @@ describe('AltinnAuthorisationSource: request', () => {
       headers: { Authorization: 'Bearer altinn-token', 'Ocp-Apim-Subscription-Key': 'sub-key' },
     });
     await source.listParties({ pid: PID, clientId: 'c', rar: resourceRar });
-    expect(requests).toHaveLength(1);
-    const r = requests[0]!;
+    expect(partyRequests()).toHaveLength(1);
+    const r = partyRequests()[0]!;
     expect(r.method).toBe('POST');
     expect(r.url).toBe('/accessmanagement/api/v1/resourceowner/authorizedparties?includeAltinn2=true');
     expect(r.headers['content-type']).toBe('application/json');
@@ -397,5 +407,139 @@ describe('AltinnAuthorisationSource: failures', () => {
     handler = (_req, _body, res) => json(res, 200, []);
     const source = new AltinnAuthorisationSource({ baseUrl });
     expect(await source.listParties({ pid: PID, clientId: 'c', rar: resourceRar })).toEqual([]);
+  });
+});
+
+describe('AltinnAuthorisationSource: actions confirmed by the PDP', () => {
+  const source = () => new AltinnAuthorisationSource({ baseUrl, headers: { Authorization: 'Bearer altinn-token' } });
+
+  it('asks one multi-request for every candidate party × requested action, with the configured headers', async () => {
+    await source().listParties({ pid: PID, clientId: 'c', rar: resourceRar });
+    expect(pdpRequests()).toHaveLength(1);
+    const r = pdpRequests()[0]!;
+    expect(r.method).toBe('POST');
+    expect(r.headers.authorization).toBe('Bearer altinn-token');
+    expect(r.headers['content-type']).toBe('application/json');
+    const body = JSON.parse(r.body) as { Request: Record<string, unknown> };
+    expect(body.Request.AccessSubject).toEqual([{ Id: 's1', Attribute: [{ AttributeId: 'urn:altinn:person:identifier-no', Value: PID, DataType: 'http://www.w3.org/2001/XMLSchema#string', IncludeInResult: true }] }]);
+    expect((body.Request.MultiRequests as { RequestReference: unknown[] }).RequestReference).toHaveLength(4); // 2 parties × 2 actions
+    expect((body.Request.Resource as { Attribute: { AttributeId: string; Value: string }[] }[]).map((e) => e.Attribute.map((a) => `${a.AttributeId}=${a.Value}`))).toEqual([
+      ['urn:altinn:resource=eksempel-tjeneste', 'urn:altinn:organization:identifier-no=310000001'],
+      ['urn:altinn:resource=eksempel-tjeneste', 'urn:altinn:organization:identifier-no=310000004'],
+    ]);
+  });
+
+  it('issues requested ∩ permitted; a party with no requested action permitted is not offered (the attack: asking for write)', async () => {
+    decide = (q) => (q.orgno === '310000001' && q.action === 'read' ? 'Permit' : q.orgno === '310000004' ? 'Deny' : 'NotApplicable');
+    const parties = await source().listParties({ pid: PID, clientId: 'c', rar: resourceRar });
+    expect(parties.map((p) => [p.orgno, p.grants])).toEqual([['310000001', [{ resourceId: 'eksempel-tjeneste', actions: ['read'] }]]]);
+  });
+
+  it('keeps request order and only the permitted items of a party', async () => {
+    decide = (q) => (q.resource === 'app_ttd_demo' || q.action === 'write' ? 'Permit' : 'Deny');
+    const parties = await source().listParties({
+      pid: PID, clientId: 'c',
+      rar: rar([
+        { type: 'ansattporten:altinn:resource', resource: 'urn:altinn:resource:eksempel-tjeneste', actions: 'write,read' },
+        { type: 'ansattporten:altinn:resource', resource: 'urn:altinn:resource:app_ttd_demo', actions: 'sign,read' },
+      ]),
+    });
+    expect(parties.find((p) => p.orgno === '310000001')!.grants).toEqual([
+      { resourceId: 'eksempel-tjeneste', actions: ['write'] },
+      { resourceId: 'app_ttd_demo', actions: ['sign', 'read'] },
+    ]);
+  });
+
+  it('an item without actions qualifies by holding the resource: no PDP call, empty actions', async () => {
+    decide = () => 'Deny';
+    const parties = await source().listParties({ pid: PID, clientId: 'c', rar: rar([{ type: 'ansattporten:altinn:resource', resource: 'urn:altinn:resource:eksempel-tjeneste' }]) });
+    expect(parties.map((p) => [p.orgno, p.grants])).toEqual([
+      ['310000001', [{ resourceId: 'eksempel-tjeneste', actions: [] }]],
+      ['310000004', [{ resourceId: 'eksempel-tjeneste', actions: [] }]],
+    ]);
+    expect(pdpRequests()).toHaveLength(0);
+  });
+
+  it('a PDP that is down, slow, failing or answering garbage → AuthorisationSourceError, never a guess', async () => {
+    pdpHandler = (_req, _body, res) => json(res, 503, {});
+    expect((await sourceError(source().listParties({ pid: PID, clientId: 'c', rar: resourceRar }))).message).toMatch(/PDP decision failed: HTTP 503/);
+
+    pdpHandler = (_req, _body, res) => {
+      const t = setTimeout(() => json(res, 200, {}), 1500);
+      res.on('close', () => clearTimeout(t));
+    };
+    const slow = new AltinnAuthorisationSource({ baseUrl, timeoutMs: 150 });
+    expect((await sourceError(slow.listParties({ pid: PID, clientId: 'c', rar: resourceRar }))).message).toMatch(/PDP decision timed out after 150 ms/);
+
+    pdpHandler = (_req, _body, res) => { res.writeHead(200); res.end('<html>'); };
+    expect((await sourceError(source().listParties({ pid: PID, clientId: 'c', rar: resourceRar }))).message).toMatch(/PDP answer is not JSON/);
+
+    const garbage: ((body: string) => unknown)[] = [
+      () => ({}),
+      () => ({ Response: 'Permit' }),
+      () => ({ Response: [{ Decision: 'Maybe' }] }),
+      // decisions without the attributes that say what they decide
+      (b) => ({ Response: (pdpAnswer(b, () => 'Permit') as { Response: unknown[] }).Response.map(() => ({ Decision: 'Permit' })) }),
+      // one question left unanswered
+      (b) => ({ Response: (pdpAnswer(b, () => 'Permit') as { Response: unknown[] }).Response.slice(1) }),
+      // Indeterminate
+      (b) => pdpAnswer(b, () => 'Indeterminate' as 'Deny'),
+    ];
+    for (const g of garbage) {
+      pdpHandler = (_req, body, res) => json(res, 200, g(body));
+      await sourceError(source().listParties({ pid: PID, clientId: 'c', rar: resourceRar }));
+    }
+  });
+});
+
+describe('altinn-pdp: request builder and answer parser', () => {
+  const qs: PdpQuestion[] = [
+    { resource: 'r', party: { orgno: '310000001' }, action: 'read' },
+    { resource: 'r', party: { orgno: '310000001' }, action: 'write' },
+    { resource: 'r', party: { partyId: '5001' }, action: 'read' },
+    { resource: 'r', party: { orgno: '310000001' }, action: 'read' },
+  ];
+
+  it('builds one subject, distinct actions and resources, one reference per distinct question', () => {
+    const req = buildPdpRequest({ userId: '20000' }, qs).Request;
+    expect(req.AccessSubject[0]!.Attribute[0]).toMatchObject({ AttributeId: 'urn:altinn:userid', Value: '20000' });
+    expect(req.Action.map((a) => a.Id)).toEqual(['a1', 'a2']);
+    expect(req.Resource.map((r) => r.Attribute[1]!.AttributeId)).toEqual(['urn:altinn:organization:identifier-no', 'urn:altinn:partyid']);
+    expect(req.MultiRequests.RequestReference).toEqual([
+      { ReferenceId: ['s1', 'a1', 'r1'] },
+      { ReferenceId: ['s1', 'a2', 'r1'] },
+      { ReferenceId: ['s1', 'a1', 'r2'] },
+    ]);
+  });
+
+  it('maps decisions back by the returned attributes, with short category names and array values', () => {
+    const cat = (action: string, party: [string, string]) => [
+      { CategoryId: 'Action', Attribute: [{ AttributeId: 'urn:oasis:names:tc:xacml:1.0:action:action-id', Value: action }] },
+      { CategoryId: 'urn:oasis:names:tc:xacml:3.0:attribute-category:resource', Attribute: [{ AttributeId: 'urn:altinn:resource', Value: ['r'] }, { AttributeId: party[0], Value: party[1] }] },
+    ];
+    const d = parsePdpResponse({
+      Response: [
+        { Decision: 'NotApplicable', Category: cat('write', ['urn:altinn:organization:identifier-no', '310000001']) },
+        { Decision: 'Permit', Category: cat('read', ['urn:altinn:partyid', '5001']) },
+        { Decision: 'Permit', Category: cat('read', ['urn:altinn:organization:identifier-no', '310000001']) },
+      ],
+    }, qs);
+    expect(d.get(questionKey(qs[0]!))).toBe('Permit');
+    expect(d.get(questionKey(qs[1]!))).toBe('NotApplicable');
+    expect(d.get(questionKey(qs[2]!))).toBe('Permit');
+  });
+
+  it('refuses answers to questions not asked, and contradicting answers', () => {
+    const one: PdpQuestion[] = [qs[0]!];
+    const answer = (orgno: string, decision: string) => ({
+      Decision: decision,
+      Category: [
+        { CategoryId: 'urn:oasis:names:tc:xacml:3.0:attribute-category:action', Attribute: [{ AttributeId: 'urn:oasis:names:tc:xacml:1.0:action:action-id', Value: 'read' }] },
+        { CategoryId: 'urn:oasis:names:tc:xacml:3.0:attribute-category:resource', Attribute: [{ AttributeId: 'urn:altinn:resource', Value: 'r' }, { AttributeId: 'urn:altinn:organization:identifier-no', Value: orgno }] },
+      ],
+    });
+    expect(() => parsePdpResponse({ Response: [answer('310000001', 'Permit'), answer('999999999', 'Permit')] }, one)).toThrow(PdpAnswerError);
+    expect(() => parsePdpResponse({ Response: [answer('310000001', 'Permit'), answer('310000001', 'Deny')] }, one)).toThrow(/twice/);
+    expect(parsePdpResponse({ Response: [answer('310000001', 'Deny')] }, one).get(questionKey(one[0]!))).toBe('Deny');
   });
 });

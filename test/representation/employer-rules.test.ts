@@ -194,3 +194,26 @@ describe('employer rules: organisations', () => {
     expect((await list(rules, CLIENT, KARI, rarWith({ organizationform: 'business' }))).map((p) => p.orgno)).toEqual([ORG2.orgno]);
   });
 });
+
+describe('employer rules limited to Entra tenants (match.tenants)', () => {
+  const TENANT = 'aaaaaaaa-0000-4000-8000-000000000001';
+  const OTHER_TENANT = 'bbbbbbbb-0000-4000-8000-000000000002';
+  const list = (rules: EmployerRule[], who: { email?: string; groups?: string[]; tenant?: string }) =>
+    new FixtureAuthorisationSource(fixtures(rules)).listParties({ ...who, clientId: CLIENT, rar: ORGNO_RAR });
+
+  for (const match of [{ domain: 'alfa.example.no' }, { email: EMAIL }, { group: GROUP }]) {
+    const key = Object.keys(match)[0];
+    it(`a ${key} rule with tenants matches only a login from a listed tenant (case-insensitive); without tid none`, async () => {
+      const rule: EmployerRule = { orgno: ORG.orgno, match: { ...match, tenants: [TENANT.toUpperCase(), OTHER_TENANT] }, filter: null };
+      expect((await list([rule], { ...KARI, tenant: TENANT })).map((p) => p.orgno)).toEqual([ORG.orgno]);
+      expect((await list([rule], { ...KARI, tenant: 'cccccccc-0000-4000-8000-000000000003' }))).toEqual([]);
+      expect((await list([rule], { ...KARI }))).toEqual([]);
+    });
+  }
+
+  it('a rule without tenants is not limited by the tenant', async () => {
+    const rule: EmployerRule = { orgno: ORG.orgno, match: { domain: 'alfa.example.no' }, filter: null };
+    expect((await list([rule], { ...KARI, tenant: OTHER_TENANT })).map((p) => p.orgno)).toEqual([ORG.orgno]);
+    expect((await list([rule], { ...KARI })).map((p) => p.orgno)).toEqual([ORG.orgno]);
+  });
+});

@@ -104,12 +104,9 @@ describe('issueAuthorizationDetails: ansattporten:altinn:resource (§9.4)', () =
     expect(issueAuthorizationDetails(resourceRar, 'self', names, false)).toEqual([{ type: RES }]);
   });
 
-  it('none → every requested resource with an empty authorized_parties', () => {
-    expect(issueAuthorizationDetails(resourceRar, 'none', names, true)).toEqual([
-      { type: RES, resource: 'urn:altinn:resource:eksempel-tjeneste', resource_name: 'Eksempeltjeneste', authorized_parties: [] },
-      { type: RES, resource: 'urn:altinn:resource:annen', resource_name: 'Annen tjeneste', authorized_parties: [] },
-      { type: RES, resource: 'urn:altinn:resource:ukjent-ressurs', authorized_parties: [] },
-    ]);
+  it('none → only the type, once, like representing oneself (§9.7 steps 3 and 5)', () => {
+    expect(issueAuthorizationDetails(resourceRar, 'none', names, true)).toEqual([{ type: RES }]);
+    expect(issueAuthorizationDetails(resourceRar, 'none', names, false)).toEqual([{ type: RES }]);
   });
 
   it('chosen parties holding nothing requested fall back to the none shape', () => {
@@ -117,6 +114,7 @@ describe('issueAuthorizationDetails: ansattporten:altinn:resource (§9.4)', () =
     expect(issueAuthorizationDetails(resourceRar, [stranger], names, false)).toEqual(
       issueAuthorizationDetails(resourceRar, 'none', names, false),
     );
+    expect(issueAuthorizationDetails(resourceRar, [stranger], names, false)).toEqual([{ type: RES }]);
   });
 
   it('does not share arrays with the party objects', () => {
@@ -157,6 +155,10 @@ describe('issueAuthorizationDetails: ansattporten:altinn:service (§9.6)', () =>
     expect(issueAuthorizationDetails(rar([{ type: SVC, resource: 'urn:altinn:resource:9999:1' }]), 'none', names, false)).toEqual([
       { type: SVC, resource: 'urn:altinn:resource:9999:1', resource_name: 'ukjent tjeneste', reportees: [] },
     ]);
+    expect(issueAuthorizationDetails(svcRar, 'none', names, false)).toEqual([
+      { type: SVC, resource: 'urn:altinn:resource:2480:40', resource_name: 'Fiktiv lenketjeneste', reportees: [] },
+      { type: SVC, resource: 'urn:altinn:resource:9999:1', resource_name: UNKNOWN_SERVICE_NAME, reportees: [] },
+    ]);
   });
 
   it('self → only the type', () => {
@@ -189,8 +191,8 @@ describe('issueAuthorizationDetails: ansattporten:orgno (§9.5)', () => {
     expect(issueAuthorizationDetails(orgRar, 'self', names, false)).toEqual([{ type: ORG }]);
   });
 
-  it('self → only the type; none → empty authorized_parties', () => {
+  it('self and none → only the type (§9.7 steps 3 and 5)', () => {
     expect(issueAuthorizationDetails(orgRar, 'self', names, true)).toEqual([{ type: ORG }]);
-    expect(issueAuthorizationDetails(orgRar, 'none', names, true)).toEqual([{ type: ORG, authorized_parties: [] }]);
+    expect(issueAuthorizationDetails(orgRar, 'none', names, true)).toEqual([{ type: ORG }]);
   });
 });

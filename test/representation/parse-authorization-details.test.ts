@@ -200,7 +200,7 @@ describe('parseAuthorizationDetails: resource', () => {
   });
 
   it('sanitises echoed input in the description', () => {
-    const d = rarError(JSON.stringify([{ type: RES, resource: 'bad "quoted" \\ æ\n' + 'x'.repeat(200) }])).description;
+    const d = rarError(JSON.stringify([{ type: RES, resource: `bad "quoted" \\ æ\n${'x'.repeat(200)}` }])).description;
     expect(d).not.toMatch(/["\\]/);
     expect(d).toMatch(/bad \?quoted\? \? \?\?x+\.\.\./);
   });

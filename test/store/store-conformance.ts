@@ -51,7 +51,7 @@ function makeGrant(id: string, over: Partial<Grant> = {}): Grant {
   return {
     id,
     clientId: 'client-a',
-    sub: 'sub-' + id,
+    sub: `sub-${id}`,
     pid: '05910099843',
     scope: 'openid profile',
     acr: 'substantial',

@@ -162,10 +162,10 @@ export function compileSelector(sel: string): (e: Element) => boolean {
   };
   const tests = sel.split(',').map((alt) => {
     // Split on whitespace outside [...] (attribute values here never contain spaces and brackets).
-    const chain = (alt.trim().match(/(?:[^\s\[]+|\[[^\]]*\])+/g) ?? []).map(compileCompound);
+    const chain = (alt.trim().match(/(?:[^\s[]+|\[[^\]]*\])+/g) ?? []).map(compileCompound);
     return (e: Element) => {
       const last = chain[chain.length - 1];
-      if (!last || !last(e)) return false;
+      if (!last?.(e)) return false;
       let k = chain.length - 2;
       for (let a = e.parent; a && k >= 0; a = a.parent) if ((chain[k] as (x: Element) => boolean)(a)) k--;
       return k < 0;
@@ -240,7 +240,7 @@ export function parseHtml(src: string): ParsedDocument {
     const name = (tm[1] as string).toLowerCase();
     let j = lt + tm[0].length;
     const attrs = new Map<string, string>();
-    const attrRe = /\s*([^\s"'>\/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/y;
+    const attrRe = /\s*([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/y;
     for (;;) {
       const ws = /\s*/y;
       ws.lastIndex = j;
@@ -364,6 +364,7 @@ export function runScript(doc: ParsedDocument, code: string): ScriptEnv {
     timers,
     submitted,
   };
+  // biome-ignore lint/complexity/useArrowFunction: a constructor with a prototype, as HTMLFormElement has
   const FakeForm = function () {} as unknown as { prototype: { submit(this: unknown): void } };
   FakeForm.prototype.submit = function (this: unknown) {
     submitted.push(this);

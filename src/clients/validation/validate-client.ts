@@ -12,6 +12,7 @@ import { fieldReader, type FieldError } from './field-reader.js';
 import { readIdentity } from './identity-fields.js';
 import { readLifetimes } from './lifetimes.js';
 import { readUris } from './redirect-uris.js';
+import { outboundUriErrors } from '../outbound-uri-policy.js';
 
 type ValidateClientResult = { ok: true; client: Client } | { ok: false; errors: FieldError[] };
 
@@ -81,6 +82,7 @@ export function validateClientInput(input: unknown, opts: ValidateClientOptions)
   const life = readLifetimes(r);
   const nowIso = new Date(opts.now).toISOString();
   const jwks = readJwks(r, existing, nowIso);
+  errors.push(...outboundUriErrors(input, opts.production));
 
   if (errors.length > 0) return { ok: false, errors };
 

@@ -3,7 +3,8 @@ import { parseNationalId } from '../../core/national-id.js';
 import type { Acr } from '../../oauth/authorize/authorization-request.js';
 import type { PageView } from '../../interaction/outcome.js';
 import type { Locale } from '../../ui/i18n.js';
-import type { TestIdPerson } from '../../ui/index.js';
+import { syntheticName } from '../../fixtures/synthetic-names.js';
+import { randomGeneralManager, type AltinnModel } from '../../representation/altinn-model.js';
 import type { Eid, EidAnswer, EidLoginContext, EidResult, EidStart } from '../eid.js';
 
 type TestIdLevel = 'substantial' | 'high';
@@ -15,8 +16,9 @@ export function testIdLevels(requested: readonly Acr[]): TestIdLevel[] {
 
 export interface TestIdOptions {
   clock: Clock;
-  /** The fixtures' synthetic people, offered as buttons and named in the tokens. */
-  persons: () => readonly TestIdPerson[];
+  /** The synthetic world now (fixtures and test data): its people are offered as buttons and named in the tokens. */
+  world: () => Promise<AltinnModel>;
+  random?: () => number;
 }
 
 /**
@@ -42,11 +44,16 @@ export class TestIdEid implements Eid {
   async page(ctx: EidLoginContext, extra: { error?: string; pidValue?: string; acr?: string | undefined } = {}): Promise<PageView> {
     const levels = testIdLevels(ctx.acrValues);
     const selected = levels.find((l) => l === extra.acr) ?? levels[0]!;
+    const world = await this.o.world();
+    // A daglig leder of an organisation with rights on what the request asks for (any, without authorization_details).
+    const manager = randomGeneralManager(world, ctx.resources.length > 0 ? ctx.resources : undefined, this.o.random);
     return {
       page: 'testid',
       props: {
         locale: ctx.locale, flow: ctx.flowId, csrf: ctx.csrf, clientName: ctx.clientName,
-        persons: [...this.o.persons()], acrOptions: levels, selectedAcr: selected, cancelUrl: ctx.cancelUrl,
+        persons: world.persons.map((p) => ({ pid: p.pid, given_name: p.given_name, family_name: p.family_name })),
+        acrOptions: levels, selectedAcr: selected, cancelUrl: ctx.cancelUrl,
+        ...(manager ? { generalManager: { pid: manager.pid, given_name: manager.given_name, family_name: manager.family_name, organization_name: manager.organization_name } } : {}),
         ...(extra.error ? { error: extra.error } : {}), ...(extra.pidValue ? { pidValue: extra.pidValue } : {}),
       },
     };
@@ -65,9 +72,9 @@ export class TestIdEid implements Eid {
     if (!parsed.ok) return again('invalid', { pidValue: pid.slice(0, 20), acr });
     if (!parsed.synthetic) return again('not_synthetic', { pidValue: pid, acr });
     if (!acr || !(levels as string[]).includes(acr)) return again('level', { pidValue: pid });
-    const person = this.o.persons().find((p) => p.pid === pid);
-    const claims: Record<string, unknown> = {};
-    if (person) Object.assign(claims, { given_name: person.given_name, family_name: person.family_name, name: `${person.given_name} ${person.family_name}` });
+    // Every synthetic number has a name: the one the test world gives, or a deterministic synthetic one.
+    const name = syntheticName(pid, (await this.o.world()).persons);
+    const claims: Record<string, unknown> = { given_name: name.given_name, family_name: name.family_name, name: `${name.given_name} ${name.family_name}` };
     return {
       kind: 'identity',
       identity: { acr: acr as TestIdLevel, amr: ['TestID'], pid, subjectRef: pid, claims, authTime: Math.floor(this.o.clock.now() / 1000) },

@@ -36,6 +36,21 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v.leng
 const lookup = <T>(table: Record<string, T> | undefined, key: unknown): T | undefined =>
   table !== undefined && typeof key === 'string' && Object.hasOwn(table, key) ? table[key] : undefined;
 
+/** Entra's "email domain owner verified" optional claim: a boolean, sometimes sent as a string. */
+const isTrue = (v: unknown): boolean => v === true || v === 'true' || v === '1' || v === 1;
+
+/**
+ * The e-mail address in `claim`, lower-cased, unless the upstream says it is not verified:
+ * `email_verified` false (OIDC Core §5.1) or, for Entra ID, `xms_edov` present and not true.
+ */
+function vouchedEmail(c: Record<string, unknown>, claim: string, entra: boolean): string | undefined {
+  const email = str(c[claim]);
+  if (!email || !/^[^\s@]+@[^\s@]+$/.test(email)) return undefined;
+  if (c.email_verified === false || c.email_verified === 'false') return undefined;
+  if (entra && c.xms_edov !== undefined && !isTrue(c.xms_edov)) return undefined;
+  return email.toLowerCase();
+}
+
 /**
  * Maps a verified upstream id_token to our identity (spec §8.1, §8.2, §16):
  * - idporten: pid, acr idporten-loa-substantial|high → substantial|high, amr passed through;
@@ -64,9 +79,16 @@ export function mapUpstreamClaims(c: Record<string, unknown>, o: MappingOptions)
       return { acr, amr: amrIn, pid, subjectRef: pid, claims: names };
     }
     case 'entraid': {
-      const email = str(c[m.email ?? 'email']) ?? str(c.preferred_username) ?? str(c.upn);
+      // Only an address Entra vouches for: the `email` claim, and only when the domain is verified
+      // (`xms_edov`, where sent). Never preferred_username or upn: a tenant's administrator can set
+      // those to any address, including one in another organisation's domain, and employer rules
+      // match on the e-mail (src/representation/employer-rules.ts).
+      const email = vouchedEmail(c, m.email ?? 'email', true);
       const claims: Record<string, unknown> = { ...names };
-      if (email && /^[^\s@]+@[^\s@]+$/.test(email)) claims.email = email.toLowerCase();
+      if (email) claims.email = email;
+      // The tenant, for employer rules limited to tenants (`match.tenants`); not released in tokens.
+      const tenant = str(c.tid);
+      if (tenant) claims.tid = tenant.toLowerCase();
       const groupsRaw = c[m.groups ?? 'groups'];
       if (Array.isArray(groupsRaw)) claims.groups = groupsRaw.filter((g): g is string => typeof g === 'string').slice(0, MAX_GROUPS);
       const tid = str(c.tid);
@@ -78,8 +100,8 @@ export function mapUpstreamClaims(c: Record<string, unknown>, o: MappingOptions)
       const pid = m.pid ? str(c[m.pid]) : undefined;
       if (pid !== undefined && !/^\d{11}$/.test(pid)) throw new MappingError('the upstream pid claim is not 11 digits');
       const claims: Record<string, unknown> = { ...names };
-      const email = m.email ? str(c[m.email]) : str(c.email);
-      if (email && /^[^\s@]+@[^\s@]+$/.test(email)) claims.email = email.toLowerCase();
+      const email = vouchedEmail(c, m.email ?? 'email', false);
+      if (email) claims.email = email;
       if (m.groups && Array.isArray(c[m.groups])) claims.groups = (c[m.groups] as unknown[]).filter((g): g is string => typeof g === 'string').slice(0, MAX_GROUPS);
       const acr = o.acrMapping ? lookup(o.acrMapping, c.acr) : 'substantial';
       if (!acr) throw new MappingError(`unsupported upstream acr "${String(c.acr).slice(0, 40)}"`);

@@ -1,7 +1,9 @@
 import * as oidc from 'openid-client';
-import { compactVerify, createRemoteJWKSet, importJWK, type JWK } from 'jose';
+import { compactVerify, createRemoteJWKSet, customFetch, importJWK, type JWK } from 'jose';
+import type { FetchLike } from '../../net/safe-fetch.js';
 import type { Clock } from '../../core/clock.js';
 import type { Acr } from '../../oauth/authorize/authorization-request.js';
+import { allowsHttp, upstreamEndpointAllowed } from './upstream-issuer-rule.js';
 import { defaultAcr, mapUpstreamClaims, upstreamAcrValues, type MappingOptions, type Preset, type UpstreamIdentity } from './claim-mapping.js';
 
 interface UpstreamEidConfig {
@@ -54,7 +56,11 @@ export class UpstreamEid {
   private configuration?: Promise<oidc.Configuration>;
   private jwks?: { uri: string; keys: ReturnType<typeof createRemoteJWKSet> };
 
-  constructor(readonly cfg: UpstreamEidConfig, private readonly clock: Clock) {
+  /**
+   * `net.fetch`: the fetch for discovery, token and JWKS requests (production: the address policy
+   * of src/net/safe-fetch.ts, since the issuer's metadata names the URLs); default the global fetch.
+   */
+  constructor(readonly cfg: UpstreamEidConfig, private readonly clock: Clock, private readonly net: { fetch?: FetchLike } = {}) {
     this.descriptor = { id: cfg.id, name: cfg.name ?? PRESET_NAMES[cfg.preset], acr: cfg.acr ?? defaultAcr(cfg.preset) };
   }
 
@@ -81,12 +87,19 @@ export class UpstreamEid {
     } else {
       auth = oidc.None();
     }
-    const execute = this.cfg.allow_insecure ? [oidc.allowInsecureRequests] : [];
+    // http only with allow_insecure or for a loopback http issuer (src/eid/upstream/upstream-issuer-rule.ts).
+    const execute = allowsHttp(this.cfg) ? [oidc.allowInsecureRequests] : [];
+    let c: oidc.Configuration;
     try {
-      return await oidc.discovery(new URL(this.cfg.issuer), this.cfg.client_id, { [oidc.clockTolerance]: this.cfg.clock_skew_seconds }, auth, { execute, timeout: this.cfg.timeout_seconds });
+      c = await oidc.discovery(new URL(this.cfg.issuer), this.cfg.client_id, { [oidc.clockTolerance]: this.cfg.clock_skew_seconds }, auth, {
+        execute, timeout: this.cfg.timeout_seconds, ...(this.net.fetch ? { [oidc.customFetch]: this.net.fetch as oidc.CustomFetch } : {}),
+      });
     } catch (e) {
       throw new UpstreamError('temporarily_unavailable', `discovery of ${this.cfg.id} failed: ${(e as Error).message}`);
     }
+    const tokenEndpoint = c.serverMetadata().token_endpoint;
+    if (tokenEndpoint && !upstreamEndpointAllowed(tokenEndpoint, this.cfg)) throw new UpstreamError('server_error', `the eID ${this.cfg.id} publishes a token_endpoint without https`);
+    return c;
   }
 
   /**
@@ -144,9 +157,12 @@ export class UpstreamEid {
   private async verifySignature(c: oidc.Configuration, idToken: string): Promise<void> {
     const uri = c.serverMetadata().jwks_uri;
     if (!uri) throw new UpstreamError('server_error', `the eID ${this.cfg.id} publishes no jwks_uri`);
-    if (!this.cfg.allow_insecure && !uri.startsWith('https://')) throw new UpstreamError('server_error', `the eID ${this.cfg.id} publishes a jwks_uri without https`);
+    if (!upstreamEndpointAllowed(uri, this.cfg)) throw new UpstreamError('server_error', `the eID ${this.cfg.id} publishes a jwks_uri without https`);
     if (this.jwks?.uri !== uri) {
-      this.jwks = { uri, keys: createRemoteJWKSet(new URL(uri), { timeoutDuration: this.cfg.timeout_seconds * 1000, cooldownDuration: 0, cacheMaxAge: 10 * 60_000 }) };
+      this.jwks = { uri, keys: createRemoteJWKSet(new URL(uri), {
+        timeoutDuration: this.cfg.timeout_seconds * 1000, cooldownDuration: 0, cacheMaxAge: 10 * 60_000,
+        ...(this.net.fetch ? { [customFetch]: this.net.fetch } : {}),
+      }) };
     }
     try {
       await compactVerify(idToken, this.jwks.keys, { algorithms: ID_TOKEN_ALGS });

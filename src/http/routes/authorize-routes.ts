@@ -34,13 +34,13 @@ export function authorizeRoutes(app: FastifyInstance, s: Services, interaction: 
     if (params.has('request_uri')) {
       const resolved = await resolveRequestUri({ getActiveClient: async (id) => (await s.registry.getActive(id))?.client, ephemeral: s.stores.ephemeral }, params);
       if (resolved.kind === 'page') return sendErrorPage(req, reply, s, resolved.error);
-      if (resolved.kind === 'redirect') return sendAuthorizationError(reply, s.config.issuer, resolved.target, resolved.error, afterPost);
+      if (resolved.kind === 'redirect') return sendAuthorizationError(reply, s, resolved.target, resolved.error, afterPost);
       return begin(req, reply, resolved.request, afterPost);
     }
     const result = await runAuthorizationPipeline(params, pipelineDeps(s), 'authorize');
     if (!result.ok) {
       const f = result.failure;
-      if (f.redirectUri) return sendAuthorizationError(reply, s.config.issuer, { redirectUri: f.redirectUri, responseMode: f.responseMode, state: f.state }, f.error, afterPost);
+      if (f.redirectUri && f.clientId) return sendAuthorizationError(reply, s, { clientId: f.clientId, redirectUri: f.redirectUri, responseMode: f.responseMode, state: f.state }, f.error, afterPost);
       return sendErrorPage(req, reply, s, f.error);
     }
     return begin(req, reply, result.request, afterPost);

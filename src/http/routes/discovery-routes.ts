@@ -4,6 +4,7 @@ import { RAR_TYPES } from '../../representation/rar-types.js';
 import { ASSERTION_ALGS } from '../../oauth/client-auth/verify-private-key-jwt.js';
 import { DPOP_ALGS } from '../../oauth/dpop/dpop-proof.js';
 import { INTROSPECTION_AUTH_METHODS } from '../../oauth/introspection/introspect-token.js';
+import { AUTHORIZATION_SIGNING_ALGS, RESPONSE_MODES_SUPPORTED } from '../../oauth/jarm/authorization-response-jwt.js';
 
 /** The discovery document (spec §3) for what is implemented. */
 export function discoveryDocument(s: Services): Record<string, unknown> {
@@ -24,7 +25,8 @@ export function discoveryDocument(s: Services): Record<string, unknown> {
     introspection_endpoint_auth_methods_supported: [...INTROSPECTION_AUTH_METHODS],
     scopes_supported: ['openid', 'profile'],
     response_types_supported: ['code'],
-    response_modes_supported: ['query', 'form_post'],
+    response_modes_supported: [...RESPONSE_MODES_SUPPORTED],
+    authorization_signing_alg_values_supported: [...AUTHORIZATION_SIGNING_ALGS], // JARM §4
     grant_types_supported: ['authorization_code', 'refresh_token'],
     acr_values_supported: [...s.supportedAcr],
     subject_types_supported: ['pairwise'],

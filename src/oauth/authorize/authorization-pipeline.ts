@@ -1,7 +1,7 @@
 import { OAuthError } from '../../core/oauth-error.js';
 import type { Params } from '../../core/params.js';
 import type { Client } from '../../clients/client-types.js';
-import type { AuthorizationRequest, Check, PipelineContext, PipelineDeps } from './authorization-request.js';
+import type { AuthorizationRequest, Check, PipelineContext, PipelineDeps, ResponseMode } from './authorization-request.js';
 import { checkClient } from './check-client.js';
 import { checkRedirectUri } from './check-redirect-uri.js';
 import { checkResponseMode } from './check-response-mode.js';
@@ -40,7 +40,10 @@ export interface PipelineFailure {
   /** Where a 'redirect' error may go, with the state to return; absent means show a page. */
   redirectUri?: string;
   state?: string;
-  responseMode: 'query' | 'form_post';
+  /** The client a redirected error goes to (the audience of a JARM response, JARM §2.1). */
+  clientId?: string;
+  /** The response mode parsed so far (`query` until check-response-mode has read it); JARM §2.3 modes included. */
+  responseMode: ResponseMode;
 }
 
 export async function runAuthorizationPipeline(
@@ -59,8 +62,9 @@ export async function runAuthorizationPipeline(
     let error = e;
     if (mode === 'par' && e.delivery !== 'json') error = new OAuthError(e.error, e.description, 'json', 400);
     const failure: PipelineFailure = { error, responseMode: ctx.responseMode };
-    if (ctx.redirectUri && error.delivery === 'redirect') {
+    if (ctx.redirectUri && ctx.client && error.delivery === 'redirect') {
       failure.redirectUri = ctx.redirectUri;
+      failure.clientId = ctx.client.client_id;
       if (ctx.state !== undefined) failure.state = ctx.state;
     }
     return { ok: false, failure };

@@ -2,7 +2,9 @@ import type { Client } from '../../clients/client-types.js';
 import type { Params } from '../../core/params.js';
 import type { NormalisedRar } from '../../representation/rar-types.js';
 
-export type ResponseMode = 'query' | 'form_post';
+import type { ResponseMode } from '../jarm/authorization-response-jwt.js';
+
+export type { ResponseMode };
 export type Acr = 'substantial' | 'high' | 'entraid';
 
 /** A validated authorization request: what the rest of the login works from. */

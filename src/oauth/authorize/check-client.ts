@@ -8,7 +8,7 @@ export const checkClient: Check = async (ctx) => {
   const clientId = ctx.params.get('client_id');
   if (!clientId) throw new OAuthError('invalid_request', 'client_id is missing', 'page');
   const client = await ctx.deps.getClient(clientId);
-  if (!client || !client.active) throw new OAuthError('invalid_client', 'unknown client', 'page');
+  if (!client?.active) throw new OAuthError('invalid_client', 'unknown client', 'page');
   ctx.client = client;
   ctx.req.clientId = client.client_id;
   ctx.req.clientName = client.client_name;

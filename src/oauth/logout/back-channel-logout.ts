@@ -5,6 +5,7 @@ import type { Client } from '../../clients/client-types.js';
 import { randomId } from '../../core/random.js';
 import type { SigningKeys } from '../../tokens/signing-keys.js';
 import { pairwiseSubject } from '../../tokens/pairwise-subject.js';
+import { checkLiteralHost, policyLookup } from '../../net/safe-fetch.js';
 
 export const BACKCHANNEL_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 const CONNECT_TIMEOUT_MS = 2000;
@@ -45,15 +46,29 @@ async function logoutToken(keys: SigningKeys, a: { issuer: string; client: Clien
   return { token: await keys.sign(claims, 'logout+jwt'), jti };
 }
 
-/** One delivery attempt: POST logout_token with short connect and read timeouts; any 2xx is success. */
-function postLogoutToken(uri: string, token: string): Promise<{ ok: boolean; status?: number; error?: string }> {
+/**
+ * One delivery attempt: POST logout_token with short connect and read timeouts; any 2xx is success.
+ * In production the URI (chosen by the client) may only reach public addresses: an IP literal is
+ * checked here and a name through the policy lookup, which the socket then connects with
+ * (src/net/safe-fetch.ts).
+ */
+function postLogoutToken(uri: string, token: string, opts: { production?: boolean } = {}): Promise<{ ok: boolean; status?: number; error?: string }> {
   return new Promise((resolve) => {
     const u = new URL(uri);
+    if (opts.production) {
+      try {
+        checkLiteralHost(u);
+      } catch (e) {
+        resolve({ ok: false, error: (e as Error).message });
+        return;
+      }
+    }
     const body = new URLSearchParams({ logout_token: token }).toString();
     const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(u, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' },
       timeout: READ_TIMEOUT_MS,
+      ...(opts.production ? { lookup: policyLookup } : {}),
     });
     let done = false;
     const finish = (r: { ok: boolean; status?: number; error?: string }) => {
@@ -98,7 +113,7 @@ export function notifyBackChannel(deps: BackChannelDeps, sid: string, clients: {
     const sub = pairwiseSubject(deps.pairwiseSalt, client.client_id, subjectRef);
     const { token, jti } = await logoutToken(deps.keys, { issuer: deps.issuer, client, sid, sub, nowS: deps.nowS() });
     const result = backChannelTargetAllowed(uri, deps.production)
-      ? await postLogoutToken(uri, token)
+      ? await postLogoutToken(uri, token, { production: deps.production })
       : { ok: false, error: 'target not allowed (https required, or http to loopback outside production)' };
     const outcome: BackChannelOutcome = { clientId: client.client_id, uri, jti, at: deps.nowS(), ...result };
     deps.record(outcome);

@@ -11,7 +11,7 @@ import { verifyIdTokenHint, type VerifiedIdTokenHint } from './end-session-reque
  * An id_token from another browser, another person or an earlier login proves nothing here.
  */
 export function hintMatchesSession(hint: VerifiedIdTokenHint, session: BrowserSession, pairwiseSalt: string): boolean {
-  const ctx = Object.prototype.hasOwnProperty.call(session.contexts, hint.aud) ? session.contexts[hint.aud] : undefined;
+  const ctx = Object.hasOwn(session.contexts, hint.aud) ? session.contexts[hint.aud] : undefined;
   if (!ctx) return false;
   if (hint.sub === undefined || hint.sub !== pairwiseSubject(pairwiseSalt, hint.aud, ctx.subjectRef)) return false;
   if (hint.authTime === undefined || hint.authTime !== ctx.authTime) return false;

@@ -13,7 +13,7 @@ export interface SessionEndDeps {
 
 /**
  * What a logout does for the server side of an ended browser session (OIDC Back-Channel Logout
- * 1.0 §2.5, docs/ansattporten-spec.md §12): the grants with only openid/profile are revoked, and
+ * 1.0 §2.5, spec §12 (docs/spec.md)): the grants with only openid/profile are revoked, and
  * every client of the session with a backchannel_logout_uri gets a logout token, without making
  * the user wait. Front-channel frames need the browser and are shown by the logout page only.
  */

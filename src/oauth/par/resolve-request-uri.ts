@@ -2,7 +2,8 @@ import type { Client } from '../../clients/client-types.js';
 import { OAuthError } from '../../core/oauth-error.js';
 import type { Params } from '../../core/params.js';
 import type { EphemeralStore } from '../../store/ports.js';
-import type { AuthorizationRequest, ResponseMode } from '../authorize/authorization-request.js';
+import type { ResponseTarget } from '../../interaction/outcome.js';
+import type { AuthorizationRequest } from '../authorize/authorization-request.js';
 import { PAR_NS, PAR_PREFIX, type PushedRequest } from './pushed-request.js';
 
 export interface ResolveRequestUriDeps {
@@ -19,7 +20,7 @@ export interface ResolveRequestUriDeps {
 export type ResolvedRequestUri =
   | { kind: 'request'; request: AuthorizationRequest }
   | { kind: 'page'; error: OAuthError }
-  | { kind: 'redirect'; error: OAuthError; target: { redirectUri: string; responseMode: ResponseMode; state?: string } };
+  | { kind: 'redirect'; error: OAuthError; target: ResponseTarget };
 
 const ID_SHAPE = /^[A-Za-z0-9_-]{20,64}$/;
 
@@ -46,11 +47,11 @@ export async function resolveRequestUri(deps: ResolveRequestUriDeps, params: Par
   for (const name of params.names()) {
     if (name === 'client_id' || name === 'request_uri') continue;
     if (pushed.params[name] !== params.get(name)) {
-      const { redirectUri, responseMode, state } = pushed.request;
+      const { clientId: owner, redirectUri, responseMode, state } = pushed.request;
       return {
         kind: 'redirect',
         error: new OAuthError('invalid_request', `${name} differs from the pushed authorization request`),
-        target: { redirectUri, responseMode, ...(state !== undefined ? { state } : {}) },
+        target: { clientId: owner, redirectUri, responseMode, ...(state !== undefined ? { state } : {}) },
       };
     }
   }

@@ -15,6 +15,7 @@ export class PostgresAuditStore implements AuditStore {
   }
 
   async list(opts: { limit?: number } = {}): Promise<AuditRecord[]> {
+  // biome-ignore lint/suspicious/noExplicitAny: a database row, shaped by the SQL that selects it
     const { rows } = await this.pool.query<Record<string, any>>(
       'SELECT id, at, actor, action, target, before, after FROM audit_log ORDER BY id DESC LIMIT $1', [opts.limit ?? 100]);
     return rows.map((r) => {

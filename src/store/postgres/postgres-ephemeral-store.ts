@@ -38,7 +38,7 @@ export class PostgresEphemeralStore implements EphemeralStore {
     const { rows } = await this.pool.query<{ value: string; live: boolean }>(
       'DELETE FROM ephemeral WHERE ns = $1 AND key = $2 RETURNING value, expires_at > $3 AS live', [ns, key, this.clock.now()]);
     const row = rows[0];
-    return row && row.live ? (JSON.parse(row.value) as T) : undefined;
+    return row?.live ? (JSON.parse(row.value) as T) : undefined;
   }
 
   async count(ns: string): Promise<number> {

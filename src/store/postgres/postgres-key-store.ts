@@ -6,6 +6,7 @@ export class PostgresKeyStore implements KeyStore {
   constructor(private readonly pool: PgPool) {}
 
   async listSigningKeys(): Promise<SigningKeyRecord[]> {
+  // biome-ignore lint/suspicious/noExplicitAny: a database row, shaped by the SQL that selects it
     const { rows } = await this.pool.query<Record<string, any>>('SELECT * FROM signing_keys ORDER BY created_at, kid COLLATE "C"');
     return rows.map((r) => ({
       kid: r.kid, alg: r.alg, privateJwk: r.private_jwk, publicJwk: r.public_jwk,

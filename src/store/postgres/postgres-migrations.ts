@@ -24,7 +24,7 @@ export const POSTGRES_MIGRATIONS: string[] = [
   CREATE TABLE audit_log (id bigserial PRIMARY KEY, at timestamptz NOT NULL, actor text NOT NULL, action text NOT NULL,
     target text NOT NULL, before jsonb, after jsonb);
   `,
-  // 2: employer rules for ansattporten:orgno (issue 7)
+  // 2: employer rules for ansattporten:orgno (spec §9.8)
   `
   CREATE TABLE employer_rules (id text PRIMARY KEY, orgno text NOT NULL, created text NOT NULL, data jsonb NOT NULL);
   CREATE INDEX employer_rules_orgno ON employer_rules (orgno, created, id);

@@ -16,6 +16,7 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   async list(opts: { limit?: number } = {}): Promise<AuditRecord[]> {
+  // biome-ignore lint/suspicious/noExplicitAny: a database row, shaped by the SQL that selects it
     const rows = this.sList.all(opts.limit ?? 100) as Record<string, any>[];
     return rows.map((r) => {
       const rec: AuditRecord = { id: r.id, at: r.at, actor: r.actor, action: r.action, target: r.target };

@@ -6,6 +6,7 @@ export class SqliteKeyStore implements KeyStore {
   constructor(private readonly db: Database.Database) {}
 
   async listSigningKeys(): Promise<SigningKeyRecord[]> {
+  // biome-ignore lint/suspicious/noExplicitAny: a database row, shaped by the SQL that selects it
     const rows = this.db.prepare('SELECT * FROM signing_keys ORDER BY created_at').all() as Record<string, any>[];
     return rows.map((r) => ({
       kid: r.kid, alg: r.alg, privateJwk: JSON.parse(r.private_jwk), publicJwk: JSON.parse(r.public_jwk),
@@ -19,6 +20,7 @@ export class SqliteKeyStore implements KeyStore {
   }
 
   async updateSigningKey(kid: string, p: Partial<Pick<SigningKeyRecord, 'state' | 'activatedAt' | 'publishUntil'>>): Promise<void> {
+  // biome-ignore lint/suspicious/noExplicitAny: a database row, shaped by the SQL that selects it
     const cur = this.db.prepare('SELECT state, activated_at, publish_until FROM signing_keys WHERE kid = ?').get(kid) as Record<string, any> | undefined;
     if (!cur) return;
     this.db.prepare('UPDATE signing_keys SET state = ?, activated_at = ?, publish_until = ? WHERE kid = ?')

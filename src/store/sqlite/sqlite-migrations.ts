@@ -19,7 +19,7 @@ export const SQLITE_MIGRATIONS: string[] = [
   CREATE TABLE audit_log (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
     target TEXT NOT NULL, before TEXT, after TEXT);
   `,
-  // 3: employer rules for ansattporten:orgno (issue 7)
+  // 3: employer rules for ansattporten:orgno (spec §9.8)
   `
   CREATE TABLE employer_rules (id TEXT PRIMARY KEY, orgno TEXT NOT NULL, created TEXT NOT NULL, data TEXT NOT NULL);
   CREATE INDEX employer_rules_orgno ON employer_rules (orgno, created, id);

@@ -18,6 +18,8 @@ export interface TestIdPageProps extends PageChrome {
   persons: TestIdPerson[];
   acrOptions: TestIdAcr[];
   selectedAcr: TestIdAcr;
+  /** A person who is daglig leder of an organisation with rights relevant to the request, when there is one. */
+  generalManager?: TestIdPerson & { organization_name: string };
   /** Value to put back into the number field (after an error). */
   pidValue?: string;
   /** Error text shown above the number field, e.g. t(locale, 'testid.errorFormat'). */
@@ -70,6 +72,22 @@ ${p.acrOptions.map(
 </fieldset>`
       : html`<input type="hidden" name="acr" value="${acr}">`;
 
+  const personButton = (person: TestIdPerson, detail?: string) => html`<form method="post" action="${action}">
+${flowFields(p.flow, p.csrf)}
+<input type="hidden" name="acr" value="${acr}" data-acr-sync>
+<button type="submit" name="pid" value="${person.pid}" class="person-button">
+<span class="visually-hidden">${t(p.locale, 'testid.loginAs')} </span><span class="person-name">${person.given_name} ${person.family_name}</span>
+<span class="person-pid">${person.pid}${detail ? html`, ${detail}` : ''}</span>
+</button>
+</form>`;
+  const manager = p.generalManager
+    ? html`<section aria-labelledby="manager-heading">
+<h2 id="manager-heading">${t(p.locale, 'testid.managerHeading')}</h2>
+<p>${t(p.locale, 'testid.managerIntro')}</p>
+${personButton(p.generalManager, p.generalManager.organization_name)}
+</section>`
+    : '';
+
   const persons = p.persons.map(
     (person) => html`<li><form method="post" action="${action}">
 ${flowFields(p.flow, p.csrf)}
@@ -97,6 +115,7 @@ ${p.error ? html`<p class="error-message" id="pid-error" role="alert">${p.error}
 </div>
 <button type="submit" class="btn">${t(p.locale, 'testid.submit')}</button>
 </form>
+${manager}
 ${
   p.persons.length > 0
     ? html`<section aria-labelledby="persons-heading">
@@ -111,7 +130,7 @@ ${persons}
 <div class="actions">${cancelForm(p.locale, p.cancelUrl, p.flow, p.csrf)}</div>`;
 
   const script =
-    p.nonce && p.persons.length > 0 && p.acrOptions.length > 1
+    p.nonce && (p.persons.length > 0 || p.generalManager) && p.acrOptions.length > 1
       ? withData(ACR_SYNC_SCRIPT, Object.fromEntries(p.acrOptions.map((a) => [a, acrLabel(a)])))
       : undefined;
   return layout({ locale: p.locale, title, body, flow: p.flow, langPath: p.langPath, nonce: p.nonce, bodyScript: script });

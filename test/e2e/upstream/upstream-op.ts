@@ -36,6 +36,7 @@ export interface UpstreamAccount {
 export const ENTRA_GROUPS: string[] = Array.from({ length: 25 }, (_, i) =>
   `${(0x10000000 + i).toString(16)}-aaaa-4bbb-8ccc-${String(i).padStart(12, '0')}`);
 export const ENTRA_TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+export const OTHER_TENANT = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
 
 /** The people of each kind of upstream. The first one is the default account. */
 export const IDPORTEN_ACCOUNTS: Record<string, UpstreamAccount> = {
@@ -58,6 +59,34 @@ export const ENTRA_ACCOUNTS: Record<string, UpstreamAccount> = {
     claims: {
       email: 'ola@beta.example.no', given_name: 'Ola', family_name: 'Nordmann', name: 'Ola Nordmann',
       groups: [], tid: ENTRA_TENANT, oid: '00000000-0000-4000-8000-00000000a002',
+    },
+    acr: '1',
+    amr: ['pwd'],
+  },
+  // An administrator of another tenant who set a user's UPN/preferred_username to an address in
+  // Alfa's domain (no email claim): must not count as Alfa's employee.
+  mallory: {
+    claims: {
+      preferred_username: 'kari.nordmann@alfa.example.no', upn: 'kari.nordmann@alfa.example.no', name: 'Mallory',
+      groups: [], tid: OTHER_TENANT, oid: '00000000-0000-4000-8000-00000000a003',
+    },
+    acr: '1',
+    amr: ['pwd'],
+  },
+  // An email claim in Alfa's domain whose domain Entra has not verified for the tenant (xms_edov false).
+  eve: {
+    claims: {
+      email: 'eve@alfa.example.no', xms_edov: false, name: 'Eve',
+      groups: [], tid: OTHER_TENANT, oid: '00000000-0000-4000-8000-00000000a004',
+    },
+    acr: '1',
+    amr: ['pwd'],
+  },
+  // A verified address in Alfa's domain, but from another tenant (for rules limited to tenants).
+  trudy: {
+    claims: {
+      email: 'trudy@alfa.example.no', xms_edov: true, name: 'Trudy',
+      groups: [], tid: OTHER_TENANT, oid: '00000000-0000-4000-8000-00000000a005',
     },
     acr: '1',
     amr: ['pwd'],
@@ -235,7 +264,7 @@ export class UpstreamOp {
     const standalone = { acr: null, amr: null, sid: null, auth_time: null, iss: null };
     const claims: Configuration['claims'] = this.kind === 'idporten'
       ? { ...standalone, openid: ['sub', 'pid', 'locale', 'amr', 'auth_time'], profile: ['name'] }
-      : { ...standalone, openid: ['sub', 'amr', 'auth_time', 'tid', 'oid', 'groups'], profile: ['name', 'given_name', 'family_name'], email: ['email'] };
+      : { ...standalone, openid: ['sub', 'amr', 'auth_time', 'tid', 'oid', 'groups', 'preferred_username', 'upn', 'xms_edov'], profile: ['name', 'given_name', 'family_name'], email: ['email'] };
     const configuration: Configuration = {
       clients: [client as NonNullable<Configuration['clients']>[number]],
       jwks: { keys: [this.key.privateJwk] },
@@ -283,7 +312,7 @@ export class UpstreamOp {
   private async misbehave(ctx: KoaContextWithOIDC): Promise<void> {
     if (this.mode === 'wrong-iss') {
       const location = ctx.response.get('location');
-      if (location && location.startsWith(this.redirectUri)) {
+      if (location?.startsWith(this.redirectUri)) {
         const u = new URL(location);
         u.searchParams.set('iss', EVIL_ISSUER);
         ctx.set('location', u.href);

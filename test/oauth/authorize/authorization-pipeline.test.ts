@@ -238,9 +238,18 @@ describe('runAuthorizationPipeline: later problems → redirect back with state'
   });
 
   it('falls back to query when the response_mode itself is bad', async () => {
-    const f = await fail(query({ response_mode: 'query.jwt' }));
+    const f = await fail(query({ response_mode: 'fragment.jwt' }));
     expect(f.responseMode).toBe('query');
   });
+
+  for (const [value, mode] of [['query.jwt', 'query.jwt'], ['form_post.jwt', 'form_post.jwt'], ['jwt', 'query.jwt']] as const) {
+    it(`uses the JARM mode for the error when response_mode=${value} was requested (JARM §2.3)`, async () => {
+      const f = await fail(query({ response_mode: value, scope: 'profile' }));
+      expectRedirect(f, 'invalid_scope');
+      expect(f.responseMode).toBe(mode);
+      expect(f.clientId).toBe('client-a');
+    });
+  }
 
   it('uses query for page errors', async () => {
     expect((await fail(query({ client_id: 'nobody', response_mode: 'form_post' }))).responseMode).toBe('query');

@@ -54,7 +54,7 @@ describe('checkPkce: S256 clients', () => {
   }
 
   it('accepts every base64url character', async () => {
-    const challenge = 'AZaz09-_'.repeat(5) + 'abc';
+    const challenge = `${'AZaz09-_'.repeat(5)}abc`;
     expect(challenge).toHaveLength(43);
     const c = ctx({ code_challenge: challenge, code_challenge_method: 'S256' });
     await checkPkce(c);

@@ -31,7 +31,16 @@ describe('checkResponseMode', () => {
     expect(c.req.responseMode).toBe('form_post');
   });
 
-  for (const mode of ['fragment', 'query.jwt', 'form_post.jwt', 'jwt', 'FORM_POST', 'Query', 'form_post ', 'web_message']) {
+  for (const [value, mode] of [['query.jwt', 'query.jwt'], ['form_post.jwt', 'form_post.jwt'], ['jwt', 'query.jwt']] as const) {
+    it(`accepts the JARM mode ${value} as ${mode} (JARM §2.3; jwt = query.jwt for the code flow, §2.3.4)`, async () => {
+      const c = ctx({ response_mode: value });
+      await checkResponseMode(c);
+      expect(c.responseMode).toBe(mode);
+      expect(c.req.responseMode).toBe(mode);
+    });
+  }
+
+  for (const mode of ['fragment', 'fragment.jwt', 'JWT', 'query.JWT', 'query.jwt ', '.jwt', 'FORM_POST', 'Query', 'form_post ', 'web_message']) {
     it(`refuses response_mode=${JSON.stringify(mode)} with a redirect error in query mode`, async () => {
       const c = ctx({ response_mode: mode });
       const e = await errorOf(checkResponseMode, c);

@@ -46,7 +46,7 @@ describe('checkClientSecret', () => {
   });
 
   it('refuses a wrong secret', () => {
-    for (const wrong of [`${SECRET}x`, SECRET.slice(0, -1), SECRET.toUpperCase(), '', ' ' + SECRET, 'x']) refused(stored(), wrong);
+    for (const wrong of [`${SECRET}x`, SECRET.slice(0, -1), SECRET.toUpperCase(), '', ` ${SECRET}`, 'x']) refused(stored(), wrong);
   });
 
   it('refuses an absent secret', () => {

@@ -131,7 +131,7 @@ describe('resolveRequestUri (RFC 9126 §4)', () => {
     expect(r.kind).toBe('redirect');
     if (r.kind === 'redirect') {
       expect(r.error.error).toBe('invalid_request');
-      expect(r.target).toEqual({ redirectUri: CB, responseMode: 'query', state: 'st-1' });
+      expect(r.target).toEqual({ clientId: 'client-a', redirectUri: CB, responseMode: 'query', state: 'st-1' });
     }
   });
 });

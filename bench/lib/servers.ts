@@ -1,0 +1,209 @@
+/**
+ * Starting and stopping the benchmarked servers (ours and node-oidc-provider) as child processes,
+ * reading their store-call counters, and driving logins against them.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { freePort } from '../../test/e2e/harness.js';
+import { HttpClient } from './http-client.js';
+import { CLIENT_ID, CLIENT_SECRET, oursFlow, REDIRECT_URI, referenceFlow, type LoginFlow, type LoginState } from './flows.js';
+import { preciseCpuMs } from './proc.js';
+
+/** A numeric setting from the environment. */
+export const int = (name: string, dflt: number) => {
+  const v = process.env[name];
+  return v === undefined || v === '' ? dflt : Number(v);
+};
+export const CONCURRENCY = int('BENCH_CONCURRENCY', 4);
+export const SESSION_MINUTES = 1;
+const ROOT = join(import.meta.dirname, '..', '..');
+export const runId = `${process.pid}${Date.now().toString(36)}`;
+
+// ---------------------------------------------------------------------------------------------
+// Servers
+
+export interface Server {
+  label: string;
+  flow: LoginFlow;
+  child: ChildProcess;
+  pid: number;
+  http: HttpClient;
+  countsFile: string;
+  /** Cleans up what the server left behind (data dir, schema, keys). */
+  cleanup: () => Promise<void>;
+}
+
+export interface Spec {
+  label: string;
+  flow: LoginFlow;
+  args: string[];
+  env: Record<string, string>;
+  cleanup?: () => Promise<void>;
+}
+
+export function ourSpec(dir: string, store: 'embedded' | 'pg+redis'): Spec {
+  const clients = join(dir, 'clients.json');
+  if (!existsSync(clients)) {
+    writeFileSync(clients, JSON.stringify([{
+      client_id: CLIENT_ID, client_name: 'Bench', client_orgno: '310900001', integration_type: 'ansattporten', application_type: 'web',
+      token_endpoint_auth_method: 'client_secret_basic', grant_types: ['authorization_code'], scopes: ['openid', 'profile'],
+      redirect_uris: [REDIRECT_URI], client_secret: CLIENT_SECRET,
+    }]));
+    // Short lifetimes, so the memory measurement sees sessions and logins in progress expire.
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({
+      session: { absolute_minutes: SESSION_MINUTES, idle_minutes: SESSION_MINUTES },
+      lifetimes: { login_flow_seconds: 60 },
+    }));
+  }
+  const schema = `bench_${runId}`;
+  const prefix = `bench-${runId}`;
+  const env: Record<string, string> = {
+    HOST: '127.0.0.1', DATA_DIR: dir, CLIENTS_FILE: clients, CONFIG_FILE: join(dir, 'config.json'),
+    DATABASE_URL: '', REDIS_URL: '',
+  };
+  if (store === 'pg+redis') Object.assign(env, { DATABASE_URL: process.env.DATABASE_URL!, REDIS_URL: process.env.REDIS_URL!, DATABASE_SCHEMA: schema, REDIS_PREFIX: prefix });
+  return {
+    label: store === 'embedded' ? 'ansattporten (SQLite + memory)' : 'ansattporten (PostgreSQL + Redis)',
+    flow: oursFlow,
+    args: ['--import', 'tsx', '--import', './bench/store-call-counter.ts', process.env.BENCH_SERVER_ENTRY || 'src/main.ts'],
+    env,
+    cleanup: store === 'pg+redis' ? () => dropStoreData(schema, prefix) : undefined,
+  };
+}
+
+export function referenceSpec(dir: string, store: 'memory' | 'redis'): Spec {
+  const prefix = `oidc-bench-${runId}`;
+  return {
+    label: store === 'memory' ? 'node-oidc-provider (in-memory adapter)' : 'node-oidc-provider (Redis adapter)',
+    flow: referenceFlow,
+    args: ['--import', 'tsx', '--import', './bench/store-call-counter.ts', 'bench/oidc-provider-server.ts'],
+    env: {
+      NODE_ENV: 'production', BENCH_REF_KEY_FILE: join(dir, 'ref-key.json'), BENCH_SESSION_SECONDS: String(SESSION_MINUTES * 60),
+      REDIS_URL: store === 'redis' ? process.env.REDIS_URL! : '', REDIS_PREFIX: prefix,
+    },
+    cleanup: store === 'redis' ? () => dropStoreData(undefined, prefix) : undefined,
+  };
+}
+
+export async function dropStoreData(schema: string | undefined, prefix: string): Promise<void> {
+  if (schema && process.env.DATABASE_URL) {
+    const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await c.connect();
+    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => c.end());
+  }
+  if (process.env.REDIS_URL) {
+    const { createClient } = await import('redis');
+    const r = createClient({ url: process.env.REDIS_URL });
+    await r.connect();
+    for await (const keys of r.scanIterator({ MATCH: `${prefix}:*`, COUNT: 1000 })) if (keys.length) await r.del(keys);
+    await r.quit();
+  }
+}
+
+/** Spawns `node …` and resolves when the discovery document is served; returns the time that took. */
+export async function startServer(spec: Spec): Promise<{ server: Server; startMs: number }> {
+  const port = await freePort();
+  const countsFile = join(tmpdir(), `ap-bench-counts-${runId}-${port}.json`);
+  const t0 = performance.now();
+  const child = spawn(process.execPath, spec.args, {
+    cwd: ROOT,
+    env: { ...process.env, ...spec.env, PORT: String(port), BENCH_COUNTS_FILE: countsFile },
+    stdio: ['ignore', 'ignore', 'pipe'], // request logs go to /dev/null (written, not kept)
+  });
+  // Forward the servers' errors, without node-oidc-provider's development-mode warnings.
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    const kept = d.split('\n').filter((l) => l && !l.startsWith('oidc-provider WARNING')).join('\n');
+    if (kept) process.stderr.write(`[${spec.label}] ${kept}\n`);
+  });
+  let exited: number | null | undefined;
+  child.once('exit', (c) => { exited = c; });
+  const http = new HttpClient('127.0.0.1', port, CONCURRENCY);
+  const discovery = '/.well-known/openid-configuration';
+  for (;;) {
+    if (exited !== undefined) throw new Error(`${spec.label} exited with ${exited} during start-up`);
+    try {
+      const r = await http.send('GET', discovery, undefined, { wantBody: true });
+      if (r.status === 200 && r.body.includes('"issuer"')) break;
+    } catch { /* not listening yet */ }
+    await sleep(10);
+  }
+  const startMs = performance.now() - t0;
+  return { server: { label: spec.label, flow: spec.flow, child, pid: child.pid!, http, countsFile, cleanup: spec.cleanup ?? (async () => {}) }, startMs };
+}
+
+export async function stopServer(s: Server): Promise<void> {
+  s.http.close();
+  if (s.child.exitCode === null) {
+    const exited = new Promise((r) => s.child.once('exit', r));
+    s.child.kill('SIGTERM');
+    await exited;
+  }
+  rmSync(s.countsFile, { force: true });
+}
+
+export interface StoreCounts {
+  pgQueries: number; redisRoundTrips: number; redisCommands: number; sqliteStatements: number;
+  /** Calls per statement (SQL text) or Redis command / batch. */
+  byStatement: Record<string, number>;
+}
+
+export async function storeCounts(s: Server): Promise<StoreCounts> {
+  rmSync(s.countsFile, { force: true });
+  s.child.kill('SIGUSR2');
+  for (let i = 0; i < 500 && !existsSync(s.countsFile); i++) await sleep(10);
+  const c = JSON.parse(readFileSync(s.countsFile, 'utf8')) as StoreCounts;
+  unlinkSync(s.countsFile);
+  return c;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load
+
+/** Runs `n` complete logins, `CONCURRENCY` in flight; returns each login's latency (ms). */
+export async function runLogins(s: Server, n: number): Promise<number[]> {
+  const latencies: number[] = [];
+  let started = 0;
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, n) }, async () => {
+    while (started < n) {
+      started++;
+      const t = performance.now();
+      const st = s.flow.newState();
+      for (const step of s.flow.steps) await step.run(s.http, st);
+      latencies.push(performance.now() - t);
+    }
+  }));
+  return latencies;
+}
+
+/** Runs one step for every state in the batch, `CONCURRENCY` in flight. */
+export async function runStep(s: Server, stepIndex: number, states: LoginState[]): Promise<void> {
+  let i = 0;
+  const step = s.flow.steps[stepIndex]!;
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, states.length) }, async () => {
+    while (i < states.length) await step.run(s.http, states[i++]!);
+  }));
+}
+
+/**
+ * CPU ms per route: each step runs for a whole batch of logins between two readings of the
+ * server's thread run times (schedstat, ns resolution), so every request in the batch is of one
+ * route. Background work (GC, timers) lands on the route during which it happens.
+ */
+export async function cpuPerRoute(s: Server, logins: number, batch: number): Promise<Map<string, number>> {
+  const sum = new Map<string, number>();
+  for (let done = 0; done < logins; done += batch) {
+    const states = Array.from({ length: Math.min(batch, logins - done) }, () => s.flow.newState());
+    for (let k = 0; k < s.flow.steps.length; k++) {
+      const before = preciseCpuMs(s.pid);
+      await runStep(s, k, states);
+      const name = s.flow.steps[k]!.name;
+      sum.set(name, (sum.get(name) ?? 0) + preciseCpuMs(s.pid) - before);
+    }
+  }
+  return new Map([...sum].map(([k, v]) => [k, v / logins]));
+}
+
