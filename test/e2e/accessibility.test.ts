@@ -53,6 +53,10 @@ const FIXTURES = {
   resources: [{ id: 'eksempel-tjeneste', name: 'Eksempeltjeneste' }, { id: 'ingen-har-tilgang', name: 'Ingen har tilgang' }],
   rights: [MAIN, SUB1, SUB2, OTHER, GONE].map((orgno) => ({ pid: PID, orgno, resource: 'eksempel-tjeneste', actions: ['read'] })),
   employer_rules: [],
+  work_accounts: [{
+    email: 'kari.nordmann@fiktivbedrift.no', given_name: 'KARI', family_name: 'NORDMANN',
+    tenant_id: '0b7e5c1a-2f3d-4a6b-9c8d-1e2f3a4b5c6d', groups: ['6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b'], email_verified: true,
+  }],
 };
 
 /** The pages checked in each language: a run that misses one fails. */
@@ -60,7 +64,7 @@ const USER_PAGES = [
   'eID selector', 'TestID', 'TestID with an error', 'form_post response', 'organisation picker (one)',
   'organisation picker (several)', 'organisation picker with an error', 'no representation', 'error page (unknown client)',
   'logout confirmation', 'logout declined', 'front-channel logout', 'logged out', 'demo start', 'demo result',
-  'temporarily unavailable',
+  'Test Entra ID', 'Test Entra ID with an error', 'temporarily unavailable',
 ];
 const ADMIN_PAGES = [
   'admin login', 'admin login with an error', 'admin client list', 'admin new client', 'admin new client with errors',
@@ -142,7 +146,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('accessibility (axe-core, WCAG 2.2 AA)
     await rp.close();
   });
 
-  function authorizeUrl(base: TestServer, o: { formPost?: boolean; details?: unknown[]; uiLocales?: string } = {}): string {
+  function authorizeUrl(base: TestServer, o: { formPost?: boolean; details?: unknown[]; uiLocales?: string; acr?: string } = {}): string {
     const q = new URLSearchParams({
       client_id: CLIENT, response_type: 'code', redirect_uri: `${rp.origin}/callback`, scope: 'openid profile',
       state: `st-${Math.random().toString(36).slice(2)}`, nonce: `n-${Math.random().toString(36).slice(2)}`,
@@ -151,6 +155,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('accessibility (axe-core, WCAG 2.2 AA)
     if (o.formPost) q.set('response_mode', 'form_post');
     if (o.details) q.set('authorization_details', JSON.stringify(o.details));
     if (o.uiLocales) q.set('ui_locales', o.uiLocales);
+    if (o.acr) q.set('acr_values', o.acr);
     return `${base.issuer}/authorize?${q.toString()}`;
   }
 
@@ -295,6 +300,17 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('accessibility (axe-core, WCAG 2.2 AA)
             await page.waitForURL(/\/demo\/callback\?/);
             await page.locator('#h-id-token-claims').waitFor();
             await check('demo result', page, locale);
+
+            // Test Entra ID (acr_values=entraid), and an unknown work account on it
+            await page.goto(authorizeUrl(server, { acr: 'entraid' }));
+            await page.waitForURL(/\/login\/select\?/);
+            await Promise.all([page.waitForURL(/\/login\/testentra\?/), page.click('button[name="eid"][value="testentra"]')]);
+            expect(await page.locator('button[name="email"]').count()).toBe(1);
+            await check('Test Entra ID', page, locale);
+            await page.fill('#email', 'nobody@elsewhere.example');
+            await page.click('#testentra-form button[type="submit"]');
+            await page.locator('#email-error').waitFor();
+            await check('Test Entra ID with an error', page, locale);
 
             // a provider whose authorisation source is down (last: it shares the cookie host with the first)
             await page.goto(authorizeUrl(down, { details: [{ type: RESOURCE, resource: EKS }], uiLocales: locale }));

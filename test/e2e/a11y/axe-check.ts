@@ -83,16 +83,30 @@ export async function checkPage(page: Page, javaScript: boolean, host?: BrowserC
   await page.waitForLoadState('load');
   if (!host) throw new Error('a JavaScript-enabled host context is needed for a script-less page');
   const snap = await scriptlessSnapshot(page);
-  const replay = await host.newPage();
-  try {
-    const target = snap.url.split('#')[0]!;
-    await replay.route((u) => u.href.split('#')[0] === target, (route) =>
-      route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: snap.html }), { times: 1 });
-    await replay.goto(target, { waitUntil: 'load' });
-    return await runAxe(replay);
-  } finally {
-    await replay.close();
-  }
+  const target = snap.url.split('#')[0]!;
+  const replay = await replayPage(host);
+  pendingReplay.set(target, snap.html);
+  await replay.goto(target, { waitUntil: 'load' });
+  return runAxe(replay);
+}
+
+const pendingReplay = new Map<string, string>();
+const replayPages = new WeakMap<BrowserContext, Page>();
+
+/** One replay page per host context; its route serves each snapshot once, at the page's own URL. */
+async function replayPage(host: BrowserContext): Promise<Page> {
+  const known = replayPages.get(host);
+  if (known && !known.isClosed()) return known;
+  const page = await host.newPage();
+  await page.route((u) => pendingReplay.has(u.href.split('#')[0]!), (route) => {
+    const key = route.request().url().split('#')[0]!;
+    const body = pendingReplay.get(key);
+    pendingReplay.delete(key);
+    if (body === undefined || route.request().resourceType() !== 'document') return route.continue();
+    return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body });
+  });
+  replayPages.set(host, page);
+  return page;
 }
 
 /** One line per violation: rule id, impact, help text, the nodes' targets. */
