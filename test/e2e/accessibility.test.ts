@@ -104,6 +104,11 @@ function startRp() {
   };
 }
 
+// In CI a missing browser is a failed test (not only a failed suite whose tests count as skipped).
+it.runIf(IN_CI)('headless Chromium is installed for the accessibility test (CI)', () => {
+  expect(HAVE_CHROMIUM, `${CHROMIUM} does not exist: install Debian's chromium`).toBe(true);
+});
+
 describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('accessibility (axe-core, WCAG 2.2 AA) of every page in headless Chromium', () => {
   let server: TestServer;
   let down: TestServer;
