@@ -114,7 +114,7 @@ describe('upstream eIDs: ID-porten and Entra ID presets against oidc-provider', 
 
   const browser = () => new FederatedBrowser([ours, idporten.issuer, entra.issuer]);
 
-  async function authorize(opts: { client?: string; acr?: string; scope?: string; details?: unknown; b?: FederatedBrowser } = {}): Promise<Started> {
+  async function authorize(opts: { client?: string; acr?: string; scope?: string; details?: unknown; b?: FederatedBrowser; extra?: Record<string, string> } = {}): Promise<Started> {
     const client = opts.client ?? 'app';
     const config = await oidc.discovery(new URL(ours), client, undefined, oidc.ClientSecretBasic(secretOf(client)), { execute: [oidc.allowInsecureRequests], timeout: 5 });
     const verifier = oidc.randomPKCECodeVerifier();
@@ -126,6 +126,7 @@ describe('upstream eIDs: ID-porten and Entra ID presets against oidc-provider', 
     };
     if (opts.acr) params.acr_values = opts.acr;
     if (opts.details) params.authorization_details = JSON.stringify(opts.details);
+    Object.assign(params, opts.extra ?? {});
     return { b: opts.b ?? browser(), config, client, verifier, state, nonce, url: oidc.buildAuthorizationUrl(config, params) };
   }
 
@@ -161,6 +162,24 @@ describe('upstream eIDs: ID-porten and Entra ID presets against oidc-provider', 
   }
 
   describe('ID-porten preset', () => {
+    it('prompt=login and max_age reach the upstream eID, and auth_time in our tokens is the upstream\'s', async () => {
+      const before = idporten.hits.length;
+      const { s, step } = await login('idporten', { account: 'bankid', extra: { prompt: 'login', max_age: '300' } });
+      const sent = idporten.hits.slice(before).find((h) => h.path.endsWith('/auth') || h.query.has('code_challenge'));
+      expect(sent, JSON.stringify(idporten.hits.slice(before).map((h) => h.path))).toBeDefined();
+      expect(sent!.query.get('prompt')).toBe('login');
+      expect(sent!.query.get('max_age')).toBe('300');
+      const claims = (await redeem(s, step)).claims()!;
+      expect(typeof claims.auth_time).toBe('number');
+      // the upstream's auth_time: the login at the upstream, not a later moment of ours
+      expect(claims.auth_time as number).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
+      const plain = await login('idporten', { account: 'bankid' });
+      const plainSent = idporten.hits.filter((h) => h.query.has('code_challenge')).at(-1)!;
+      expect(plainSent.query.get('prompt')).toBeNull();
+      expect(plainSent.query.get('max_age')).toBeNull();
+      await redeem(plain.s, plain.step);
+    });
+
     it('logs in: pid, acr mapped to high, amr passed through, our own pairwise sub', async () => {
       const { s, step } = await login('idporten', { account: 'bankid' });
       const tokens = await redeem(s, step);
