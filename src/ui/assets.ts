@@ -159,6 +159,8 @@ input[aria-invalid="true"], textarea[aria-invalid="true"], select[aria-invalid="
 .badge-deleted { background: var(--c-error-bg); color: var(--c-error); border: 1px solid var(--c-error); }
 .org-deleted .choice-title { text-decoration: line-through; text-decoration-thickness: 1px; }
 .org-empty { margin: 1rem 0; font-style: italic; }
+/* Keyboard focus scrolls clear of the sticky bar below (WCAG 2.2 SC 2.4.11 Focus Not Obscured) */
+html:has(.sticky-actions) { scroll-padding-bottom: 5.5rem; }
 .sticky-actions { position: sticky; bottom: 0; background: var(--c-surface); border-top: 1px solid var(--c-border); padding: .75rem 0; margin-top: 0; z-index: 1; }
 .self-section { margin-top: 1.5rem; }
 
