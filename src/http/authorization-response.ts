@@ -22,7 +22,7 @@ export interface AuthorizationResponder {
  */
 export async function sendAuthorizationResponse(
   reply: FastifyReply, r: AuthorizationResponder, target: ResponseTarget, params: Record<string, string>, afterPost: boolean,
-  frontChannelLogout?: { frames: string[]; locale: string },
+  frontChannelLogout?: { frames: string[]; locale: string }, locale?: string,
 ): Promise<FastifyReply> {
   let fields: Record<string, string>;
   if (target.responseMode === 'query.jwt' || target.responseMode === 'form_post.jwt') {
@@ -37,7 +37,7 @@ export async function sendAuthorizationResponse(
     fields.iss = r.config.issuer;
   }
   if (target.responseMode === 'form_post' || target.responseMode === 'form_post.jwt') {
-    return sendHtml(reply, 200, (nonce) => renderFormPostPage({ action: target.redirectUri, fields, nonce }), { script: true, formAction: [target.redirectUri] });
+    return sendHtml(reply, 200, (nonce) => renderFormPostPage({ action: target.redirectUri, fields, nonce, locale: pickLocale([locale]) }), { script: true, formAction: [target.redirectUri] });
   }
   const location = withQuery(target.redirectUri, fields);
   if (frontChannelLogout && frontChannelLogout.frames.length > 0) {

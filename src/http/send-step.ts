@@ -26,7 +26,7 @@ export function sendStep(req: FastifyRequest, reply: FastifyReply, s: Services, 
     case 'redirect':
       return reply.code(step.status).header('Cache-Control', 'no-store').redirect(step.url, step.status);
     case 'respond':
-      return sendAuthorizationResponse(reply, s, step.target, step.params, req.method === 'POST', step.frontChannelLogout);
+      return sendAuthorizationResponse(reply, s, step.target, step.params, req.method === 'POST', step.frontChannelLogout, step.locale ?? stepCookies(req, s).lang);
     case 'error':
       return sendErrorPage(req, reply, s, step.error);
   }

@@ -61,7 +61,7 @@ export async function afterAuthentication(d: InteractionDeps, flow: LoginFlow, c
   }
   if (flow.request.prompt.none) {
     await d.flows.finish(flow.id);
-    return respondError(targetOf(flow.request), new OAuthError('interaction_required', 'the user must choose an organisation'));
+    return respondError(targetOf(flow.request), new OAuthError('interaction_required', 'the user must choose an organisation'), localeFor(cookies, flow));
   }
   flow.parties = parties;
   await d.flows.save(flow);

@@ -10,6 +10,7 @@ import { finishLogin } from './finish-login.js';
 import type { InteractionDeps, StepLogger } from './interaction-deps.js';
 import { respondError, withCookies, type Step, type StepCookies } from './outcome.js';
 import { targetOf } from './response-target.js';
+import { pickLocale } from '../ui/i18n.js';
 
 export interface BeginInput {
   /** A request that passed the authorization pipeline (src/oauth/authorize/authorization-pipeline.ts). */
@@ -39,7 +40,7 @@ export async function beginLogin(d: InteractionDeps, input: BeginInput): Promise
   if (!ctx) {
     if (request.prompt.none) {
       d.logins?.inc({ eid: 'none', outcome: 'login_required' });
-      return respondError(targetOf(request), new OAuthError('login_required', 'the user must authenticate'));
+      return respondError(targetOf(request), new OAuthError('login_required', 'the user must authenticate'), pickLocale([cookies.lang, ...request.uiLocales]));
     }
     const browser = ensureBrowserCookie(cookies);
     const refused = await flowLimitRefusal(d, browser.value, input.address);

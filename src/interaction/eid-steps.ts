@@ -43,7 +43,7 @@ export async function startEid(d: InteractionDeps, flow: LoginFlow, eid: Eid, co
     case 'failed':
       await d.flows.finish(flow.id);
       d.logins?.inc({ eid: eid.id, outcome: start.error });
-      return respondError(targetOf(flow.request), new OAuthError(start.error, start.description));
+      return respondError(targetOf(flow.request), new OAuthError(start.error, start.description), localeFor(cookies, flow));
   }
 }
 
@@ -93,7 +93,7 @@ async function eidResult(d: InteractionDeps, flow: LoginFlow, eid: Eid, result: 
       return { kind: 'page', status: result.status, view: result.view, formTargets: [flow.request.redirectUri] };
     case 'failed':
       log?.warn({ eid: eid.id, error: result.error, reason: result.reason ?? result.description }, 'eID login failed');
-      return failLogin(d, flow, eid.id, result.error, result.description);
+      return failLogin(d, flow, eid.id, result.error, result.description, cookies);
     case 'identity':
       return authenticated(d, flow, eid, result.identity, cookies, log);
   }
@@ -101,7 +101,7 @@ async function eidResult(d: InteractionDeps, flow: LoginFlow, eid: Eid, result: 
 
 /** An identity arrived from an eID: it becomes the flow's context, if it meets the requested level. */
 export async function authenticated(d: InteractionDeps, flow: LoginFlow, eid: Eid, identity: EidIdentity, cookies: StepCookies, log?: StepLogger): Promise<Step> {
-  if (!acrSatisfies(identity.acr, flow.request.acrValues)) return failLogin(d, flow, eid.id, 'access_denied', 'the eID did not deliver the requested level of assurance');
+  if (!acrSatisfies(identity.acr, flow.request.acrValues)) return failLogin(d, flow, eid.id, 'access_denied', 'the eID did not deliver the requested level of assurance', cookies);
   const now = Math.floor(d.clock.now() / 1000);
   flow.context = {
     // An eID's auth_time is believed up to now (a clock ahead of ours must not extend max_age).
@@ -116,10 +116,10 @@ export async function authenticated(d: InteractionDeps, flow: LoginFlow, eid: Ei
   return afterAuthentication(d, flow, cookies, log);
 }
 
-async function failLogin(d: InteractionDeps, flow: LoginFlow, eid: string, error: string, description: string): Promise<Step> {
+async function failLogin(d: InteractionDeps, flow: LoginFlow, eid: string, error: string, description: string, cookies: StepCookies): Promise<Step> {
   await d.flows.finish(flow.id);
   d.logins?.inc({ eid, outcome: error });
-  return respondError(targetOf(flow.request), new OAuthError(error, description));
+  return respondError(targetOf(flow.request), new OAuthError(error, description), localeFor(cookies, flow));
 }
 
 /** The eIDs that fit the flow's acr values (spec §5.3). */

@@ -61,7 +61,7 @@ export async function finishLogin(d: InteractionDeps, input: FinishInput): Promi
   }, d.lifetimes.codeSeconds);
   d.logins?.inc({ eid: context.eid, outcome: flow.reused ? 'sso' : 'success' });
   return {
-    kind: 'respond', target: targetOf(request), params: { code },
+    kind: 'respond', target: targetOf(request), params: { code }, locale: context.locale,
     // The ended session's clients are logged out in the browser (front-channel) on the way to the client.
     ...(frames.length > 0 ? { frontChannelLogout: { frames, locale: context.locale } } : {}),
     ...(sessionCookie ? { cookies: [{ cookie: 'session' as const, value: sessionCookie }] } : {}),

@@ -42,7 +42,7 @@ export interface CookieChange {
 export type Step = (
   | { kind: 'page'; status: number; view: PageView; formTargets?: string[] }
   | { kind: 'redirect'; url: string; status: 302 | 303 }
-  | { kind: 'respond'; target: ResponseTarget; params: Record<string, string>; frontChannelLogout?: { frames: string[]; locale: string } }
+  | { kind: 'respond'; target: ResponseTarget; params: Record<string, string>; locale?: string; frontChannelLogout?: { frames: string[]; locale: string } }
   | { kind: 'error'; error: OAuthError }
 ) & { cookies?: CookieChange[] };
 
@@ -58,6 +58,7 @@ export function withCookies(step: Step, cookies: CookieChange[]): Step {
   return { ...step, cookies: [...(step.cookies ?? []), ...cookies] };
 }
 
-export function respondError(target: ResponseTarget, err: OAuthError): Step {
-  return { kind: 'respond', target, params: { error: err.error, error_description: err.description } };
+/** An error response to the client; `locale` is the language of the page that posts it (form_post). */
+export function respondError(target: ResponseTarget, err: OAuthError, locale?: string): Step {
+  return { kind: 'respond', target, params: { error: err.error, error_description: err.description }, ...(locale ? { locale } : {}) };
 }

@@ -99,7 +99,7 @@ describe('begin: silent SSO, prompt, max_age, the selector', () => {
   it('prompt=none without a session answers login_required to the client, with state', async () => {
     const t = setup();
     const step = await t.interaction.begin({ request: request({ prompt: { none: true, login: false } }), cookies: {}, afterPost: false });
-    expect(step).toEqual({ kind: 'respond', target: { clientId: 'rp', redirectUri: 'https://rp.example/cb', responseMode: 'query', state: 'st' }, params: { error: 'login_required', error_description: 'the user must authenticate' } });
+    expect(step).toEqual({ kind: 'respond', target: { clientId: 'rp', redirectUri: 'https://rp.example/cb', responseMode: 'query', state: 'st' }, params: { error: 'login_required', error_description: 'the user must authenticate' }, locale: 'nb' });
     expect(t.counted).toContainEqual({ eid: 'none', outcome: 'login_required' });
   });
 
