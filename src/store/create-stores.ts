@@ -1,8 +1,6 @@
 import type { Config } from '../config/config.js';
 import type { Clock } from '../core/clock.js';
 import type { Stores } from './ports.js';
-import { createPostgresStores } from './postgres/postgres-store.js';
-import { createRedisEphemeralStore } from './redis/redis-ephemeral-store.js';
 import { createSqliteStores } from './sqlite/sqlite-store.js';
 import { secureSqliteFile } from './file-permissions.js';
 import { sqlitePath } from './sqlite/sqlite-database.js';
@@ -16,8 +14,9 @@ import { MemoryEphemeralStore } from './memory/memory-ephemeral-store.js';
  * ping() checks every backend in use; close() closes them all.
  */
 export async function createStores(config: Config, clock: Clock): Promise<Stores> {
+  // PostgreSQL and Redis drivers are loaded only when configured (the embedded default needs neither).
   const durable = config.databaseUrl
-    ? await createPostgresStores(config.databaseUrl, clock, config.databaseSchema ? { schema: config.databaseSchema } : {})
+    ? await (await import('./postgres/postgres-store.js')).createPostgresStores(config.databaseUrl, clock, config.databaseSchema ? { schema: config.databaseSchema } : {})
     : openEmbedded(sqlitePath(config.dataDir), clock);
   if (!config.redisUrl) {
     // One process on one machine: short-lived state may live in memory (as Redis keeps it), which
@@ -36,6 +35,7 @@ export async function createStores(config: Config, clock: Clock): Promise<Stores
 
   let redis;
   try {
+    const { createRedisEphemeralStore } = await import('./redis/redis-ephemeral-store.js');
     redis = await createRedisEphemeralStore(config.redisUrl, config.redisPrefix ? { prefix: config.redisPrefix } : {});
   } catch (e) {
     await durable.close().catch(() => {});
