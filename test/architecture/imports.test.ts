@@ -30,3 +30,14 @@ describe('the import graph of src/', () => {
     expect(cycles([{ from: 'a', to: 'b' }])).toEqual([]);
   });
 });
+
+describe('the README map of src/', () => {
+  it('describes every top-level folder of src/ in its Architecture section', async () => {
+    const { readdirSync, readFileSync, statSync } = await import('node:fs');
+    const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+    const architecture = readme.slice(readme.indexOf('## Architecture'));
+    const folders = readdirSync(SRC).filter((n) => statSync(`${SRC}/${n}`).isDirectory());
+    expect(folders.length).toBeGreaterThan(10);
+    expect(folders.filter((f) => !architecture.includes(`\n  ${f}/`))).toEqual([]);
+  });
+});
