@@ -7,14 +7,14 @@ import { createServices } from '../src/services.js';
 import { tokenEndpoint } from '../src/oauth/token/token-endpoint.js';
 import { createCode } from '../src/oauth/authorization-code.js';
 import { Params } from '../src/core/params.js';
-import { clientAuthDeps } from '../src/http/routes/token-routes.js';
+import { tokenEndpointDeps } from '../src/http/routes/token-routes.js';
 import { authenticateClient } from '../src/oauth/client-auth/authenticate-client.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ap-micro-'));
 writeFileSync(join(dir, 'c.json'), JSON.stringify([{ client_id: 'bench', client_name: 'B', client_orgno: '310900001', integration_type: 'ansattporten', redirect_uris: ['https://b.example/cb'], client_secret: 'bench-secret-bench-secret-bench-secret' }]));
 const config = loadConfig({ DATA_DIR: dir, CLIENTS_FILE: join(dir, 'c.json'), LOG_LEVEL: 'silent' });
 const s = await createServices(config);
-const deps = clientAuthDeps(s);
+const deps = tokenEndpointDeps(s);
 const auth = `Basic ${Buffer.from('bench:bench-secret-bench-secret-bench-secret').toString('base64')}`;
 const ctx = { authTime: 1, acr: 'substantial' as const, amr: ['TestID'], eid: 'testid', pid: '15895010046', subjectRef: '15895010046', claims: { given_name: 'A', family_name: 'B', name: 'A B' }, locale: 'nb' };
 async function one() {
