@@ -5,7 +5,8 @@ import { pickLocale } from '../ui/i18n.js';
 import { renderFormPostPage, renderFrontChannelLogoutPage } from '../ui/index.js';
 import type { ResponseTarget } from '../interaction/outcome.js';
 import { signResponseJwt, type ResponseSigner } from '../oauth/jarm/authorization-response-jwt.js';
-import { sendHtml, withQuery } from './respond.js';
+import { withQuery } from '../core/with-query.js';
+import { sendHtml } from './respond.js';
 
 /** What writing an authorization response needs: the issuer, and for JARM the signing keys and the clock. */
 export interface AuthorizationResponder {

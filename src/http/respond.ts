@@ -62,10 +62,3 @@ export function sendOAuthError(reply: FastifyReply, err: OAuthError): FastifyRep
 export function sendNoStoreJson(reply: FastifyReply, status: number, body: unknown): FastifyReply {
   return reply.code(status).header('Cache-Control', 'no-store').header('Pragma', 'no-cache').type('application/json').send(JSON.stringify(body));
 }
-
-/** Adds parameters to a URL's query, keeping the ones it already has (RFC 6749 §3.1.2). */
-export function withQuery(base: string, params: Record<string, string>): string {
-  const u = new URL(base);
-  for (const [k, v] of Object.entries(params)) u.searchParams.append(k, v);
-  return u.href;
-}

@@ -1,5 +1,6 @@
 import type { Client } from '../../clients/client-types.js';
 import { Params } from '../../core/params.js';
+import { withQuery } from '../../core/with-query.js';
 import { SessionService, type LoadedSession } from '../../session/session-service.js';
 import type { BrowserSession } from '../../session/browser-session.js';
 import type { EphemeralStore, GrantStore } from '../../store/ports.js';
@@ -17,13 +18,6 @@ export interface GlobalLogoutPlan {
   backChannel: { client: Client; subjectRef: string }[];
   /** Upstream eIDs to log out of, once each. */
   upstreamHops: UpstreamLogoutHop[];
-}
-
-/** Adds parameters to a URL's query, keeping the ones it already has. */
-function withQuery(base: string, params: Record<string, string>): string {
-  const u = new URL(base);
-  for (const [k, v] of Object.entries(params)) u.searchParams.append(k, v);
-  return u.href;
 }
 
 /** Every client with a context in the session takes part, the initiator too (spec §12.1). */
