@@ -15,7 +15,8 @@ import { healthRoutes, siteRoutes } from './http/routes/ops-routes.js';
 import { corsEndpoints } from './http/cors.js';
 import { asOAuthError, jsonEndpoints, jsonNotFound } from './http/json-endpoints.js';
 import { demoRoutes } from './http/routes/demo-routes.js';
-import { logoutRoutes, pendingBackChannel } from './http/routes/logout-routes.js';
+import { logoutRoutes } from './http/routes/logout-routes.js';
+import { backChannelStarter } from './http/back-channel-start.js';
 import { notifySessionEnd } from './oauth/logout/session-end-notifications.js';
 import { introspectionRoutes, revocationRoutes } from './http/routes/revocation-introspection-routes.js';
 import { adminRoutes } from './admin/admin-routes.js';
@@ -89,14 +90,9 @@ export async function buildApp(config: Config, opts: ServiceOptions & { logger?:
     lifetimes: { codeSeconds: config.lifetimes.code_seconds, flowSeconds: config.lifetimes.login_flow_seconds },
     logins: metrics.logins,
     sessionEnded: async (session, log) => notifySessionEnd({
-      grants: services.stores.grants,
+      issuer: config.issuer, grants: services.stores.grants,
       getClient: async (id) => (await services.registry.get(id))?.client,
-      pending: pendingBackChannel,
-      backChannel: {
-        keys: services.keys, issuer: config.issuer, production: config.production, pairwiseSalt: services.pairwiseSalt,
-        nowS: () => Math.floor(services.clock.now() / 1000),
-        record: (o) => log?.warn({ backchannel: { client_id: o.clientId, ok: o.ok, status: o.status, error: o.error, jti: o.jti } }, 'back-channel logout: another person authenticated in the browser'),
-      },
+      startBackChannel: backChannelStarter(services, log && ((fields, msg) => log.warn(fields, msg)), 'back-channel logout: another person authenticated in the browser'),
     }, session),
     flowLimits: { perBrowser: services.limits.flowsPerBrowser, perAddress: services.limits.flowsPerAddress, total: services.limits.flowsTotal },
   });

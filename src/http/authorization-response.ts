@@ -2,7 +2,7 @@ import type { FastifyReply } from 'fastify';
 import type { OAuthError } from '../core/oauth-error.js';
 import type { Clock } from '../core/clock.js';
 import { pickLocale } from '../ui/i18n.js';
-import { renderFormPostPage, renderFrontChannelLogoutPage } from '../ui/index.js';
+import { FRONT_CHANNEL_WAIT_MS, renderFormPostPage, renderFrontChannelLogoutPage } from '../ui/index.js';
 import type { ResponseTarget } from '../interaction/outcome.js';
 import { signResponseJwt, type ResponseSigner } from '../oauth/jarm/authorization-response-jwt.js';
 import { withQuery } from '../core/with-query.js';
@@ -52,9 +52,6 @@ export async function sendAuthorizationResponse(
   }
   return reply.code(afterPost ? 303 : 302).header('Cache-Control', 'no-store').redirect(location, afterPost ? 303 : 302);
 }
-
-/** How long a front-channel logout page waits for the frames before it continues anyway. */
-const FRONT_CHANNEL_WAIT_MS = 5000;
 
 export function sendAuthorizationError(reply: FastifyReply, r: AuthorizationResponder, target: ResponseTarget, err: OAuthError, afterPost: boolean): Promise<FastifyReply> {
   return sendAuthorizationResponse(reply, r, target, { error: err.error, error_description: err.description }, afterPost);

@@ -34,7 +34,7 @@ export { renderFormPostPage, type FormPostPageProps } from './pages/form-post.js
 export { renderOrgPickerPage, type OrgParty, type OrgPickerPageProps, type OrgUnit } from './pages/org-picker.js';
 export { renderNoRepresentationPage, type NoRepresentationPageProps } from './pages/no-representation.js';
 export { renderLoggedOutPage, type LoggedOutPageProps } from './pages/logged-out.js';
-export { renderFrontChannelLogoutPage, type FrontChannelLogoutPageProps } from './pages/front-channel-logout.js';
+export { FRONT_CHANNEL_WAIT_MS, renderFrontChannelLogoutPage, type FrontChannelLogoutPageProps } from './pages/front-channel-logout.js';
 export {
   DEMO_EXAMPLES,
   renderDemoStartPage,

@@ -1,23 +1,20 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Params } from '../../core/params.js';
 import type { Services } from '../../services.js';
-import { notifyBackChannel, type BackChannelOutcome } from '../../oauth/logout/back-channel-logout.js';
+import { backChannelStarter } from '../back-channel-start.js';
 import { answerLogoutConfirmation, endSession, type ConfirmOutcome, type GlobalLogoutDeps } from '../../oauth/logout/global-logout.js';
 import { peekPendingLogout } from '../../oauth/logout/logout-confirmation.js';
 import { continueUpstreamLogout } from '../../oauth/logout/upstream-logout-chain.js';
 import { SessionService } from '../../session/session-service.js';
 import { LOCALES, pickLocale, type Locale } from '../../ui/i18n.js';
-import { renderErrorPage, renderFrontChannelLogoutPage, renderLoggedOutPage } from '../../ui/index.js';
+import { FRONT_CHANNEL_WAIT_MS, renderErrorPage, renderFrontChannelLogoutPage, renderLoggedOutPage } from '../../ui/index.js';
 import { renderLogoutConfirmPage } from '../../ui/pages/logout-confirm.js';
 import { renderLogoutDeclinedPage } from '../../ui/pages/logout-confirm-declined.js';
 import { clearCookie, readCookie, setCookie } from '../cookies.js';
 import { sendHtml } from '../respond.js';
 
-/** How long the front-channel logout page waits for the client frames before it continues. */
-const FRONT_CHANNEL_WAIT_MS = 5000;
 
-/** Back-channel deliveries still running (awaited on shutdown and by tests). */
-export const pendingBackChannel = new Set<Promise<BackChannelOutcome[]>>();
+export { pendingBackChannel } from '../back-channel-start.js';
 
 const EXPIRED_CONFIRMATION: Record<Locale, string> = {
   nb: 'Spørsmålet om utlogging er utløpt eller allerede besvart. Gå tilbake til tjenesten og prøv på nytt.',
@@ -35,15 +32,7 @@ export function logoutRoutes(app: FastifyInstance, s: Services): void {
     getActiveClient: async (id) => (await s.registry.getActive(id))?.client,
     getClient: async (id) => (await s.registry.get(id))?.client,
     sessions: s.sessions, grants: s.stores.grants, ephemeral: s.stores.ephemeral,
-    startBackChannel: (sid, participants) => {
-      const delivery = notifyBackChannel({
-        keys: s.keys, issuer: s.config.issuer, production: s.config.production, pairwiseSalt: s.pairwiseSalt,
-        nowS: () => Math.floor(s.clock.now() / 1000),
-        record: (o) => req.log.info({ backchannel: { client_id: o.clientId, ok: o.ok, status: o.status, error: o.error, jti: o.jti } }, 'back-channel logout'),
-      }, sid, participants);
-      pendingBackChannel.add(delivery);
-      void delivery.finally(() => pendingBackChannel.delete(delivery));
-    },
+    startBackChannel: backChannelStarter(s, (fields, msg) => req.log.info(fields, msg), 'back-channel logout'),
     upstream: {
       ephemeral: s.stores.ephemeral,
       endSessionUrl: async (eid, idToken, state) => s.eids.find((e) => e.id === eid)?.logoutUrl?.(idToken, `${s.config.loginBaseUrl}/logout/upstream-return`, state),

@@ -1,16 +1,8 @@
-import type { Client } from '../../clients/client-types.js';
 import type { BrowserSession } from '../../session/browser-session.js';
-import type { GrantStore } from '../../store/ports.js';
-import { notifyBackChannel, type BackChannelDeps, type BackChannelOutcome } from './back-channel-logout.js';
-import { planGlobalLogout } from './global-logout.js';
+import { planGlobalLogout, type GlobalLogoutDeps } from './global-logout.js';
 
-export interface SessionEndDeps {
-  grants: Pick<GrantStore, 'revokeGrantsForLogout'>;
-  getClient(clientId: string): Promise<Client | undefined>;
-  backChannel: BackChannelDeps;
-  /** Deliveries still running (awaited on shutdown and by tests). */
-  pending: Set<Promise<BackChannelOutcome[]>>;
-}
+/** The part of a global logout's dependencies that ending a session without the logout endpoint needs. */
+export type SessionEndDeps = Pick<GlobalLogoutDeps, 'issuer' | 'grants' | 'getClient' | 'startBackChannel'>;
 
 /**
  * What a logout does for the server side of an ended browser session (OIDC Back-Channel Logout
@@ -21,9 +13,7 @@ export interface SessionEndDeps {
  */
 export async function notifySessionEnd(deps: SessionEndDeps, session: BrowserSession): Promise<{ frames: string[] }> {
   await deps.grants.revokeGrantsForLogout(session.sid);
-  const plan = await planGlobalLogout(session, { issuer: deps.backChannel.issuer, getClient: deps.getClient });
-  const delivery = notifyBackChannel(deps.backChannel, session.sid, plan.backChannel);
-  deps.pending.add(delivery);
-  void delivery.finally(() => deps.pending.delete(delivery));
+  const plan = await planGlobalLogout(session, deps);
+  deps.startBackChannel(session.sid, plan.backChannel);
   return { frames: plan.frames };
 }

@@ -2,6 +2,9 @@ import { html, safeUrl, withData } from '../html.js';
 import { t, type Locale } from '../i18n.js';
 import { layout, type PageChrome } from '../layout.js';
 
+/** How long a front-channel logout page waits for the client frames before it continues anyway. */
+export const FRONT_CHANNEL_WAIT_MS = 5000;
+
 export interface FrontChannelLogoutPageProps extends PageChrome {
   locale: Locale;
   /** Absolute frontchannel_logout_uri URLs (with iss/sid already added where required). */
