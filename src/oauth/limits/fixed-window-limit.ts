@@ -20,12 +20,11 @@ export async function consume(limit: FixedWindowLimit, key: string): Promise<Lim
   return n <= limit.max ? { ok: true } : { ok: false, retryAfterSeconds: limit.windowSeconds };
 }
 
-/** The first limit that refuses, trying each in order (every counter counts the event). */
+/**
+ * Counts the event in every limit at once (independent counters: with Redis or PostgreSQL the
+ * round trips overlap instead of queueing) and answers with the first, in the given order, that refuses.
+ */
 export async function consumeAll(limits: readonly { limit: FixedWindowLimit; key: string }[]): Promise<LimitDecision> {
-  let refused: LimitDecision = { ok: true };
-  for (const { limit, key } of limits) {
-    const d = await consume(limit, key);
-    if (!d.ok && refused.ok) refused = d;
-  }
-  return refused;
+  const decisions = await Promise.all(limits.map(({ limit, key }) => consume(limit, key)));
+  return decisions.find((d) => !d.ok) ?? { ok: true };
 }
