@@ -10,6 +10,7 @@ import { createSqliteStores } from '../../src/store/sqlite/sqlite-store.js';
 import { KeyRotation } from '../../src/tokens/key-rotation.js';
 import { SigningKeys } from '../../src/tokens/signing-keys.js';
 import { pairwiseSubject } from '../../src/tokens/pairwise-subject.js';
+import { Params } from '../../src/core/params.js';
 
 export const ISSUER = 'https://op.example.test';
 export const SALT = 'pairwise-salt-for-tests';
@@ -22,6 +23,13 @@ export function makeClient(over: Partial<Client> = {}): Client {
     redirect_uris: ['https://a.example.test/callback'], post_logout_redirect_uris: [],
     active: true, created: '2025-01-01T00:00:00.000Z', last_updated: '2025-01-01T00:00:00.000Z', ...over,
   };
+}
+
+/** A form body as the endpoints get it: repeated values as arrays, undefined ones left out. */
+export function form(q: Record<string, string | string[] | undefined>): Params {
+  const sp = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined) for (const x of Array.isArray(v) ? v : [v]) sp.append(k, x);
+  return Params.fromSearchParams(sp);
 }
 
 export const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;

@@ -1,16 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OAuthError } from '../../../src/core/oauth-error.js';
-import { Params } from '../../../src/core/params.js';
+import type { Params } from '../../../src/core/params.js';
 import { INTROSPECTION_AUTH_METHODS, INTROSPECTION_SCOPE, introspectToken, type IntrospectTokenDeps } from '../../../src/oauth/introspection/introspect-token.js';
-import { ISSUER, basic, fixture, secretOf, type Fixture } from '../endpoint-fixtures.js';
+import { ISSUER, basic, fixture, secretOf, type Fixture, form } from '../endpoint-fixtures.js';
 
 let f: Fixture;
 let deps: IntrospectTokenDeps;
-const form = (q: Record<string, string | string[]>) => {
-  const sp = new URLSearchParams();
-  for (const [k, v] of Object.entries(q)) for (const x of Array.isArray(v) ? v : [v]) sp.append(k, x);
-  return Params.fromSearchParams(sp);
-};
 
 beforeAll(async () => {
   f = await fixture();

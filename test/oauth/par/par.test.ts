@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OAuthError } from '../../../src/core/oauth-error.js';
-import { Params } from '../../../src/core/params.js';
+import type { Params } from '../../../src/core/params.js';
 import type { Acr, PipelineDeps } from '../../../src/oauth/authorize/authorization-request.js';
 import { pushAuthorizationRequest, type PushRequestDeps } from '../../../src/oauth/par/push-request.js';
 import { PAR_PREFIX, pushedRequests } from '../../../src/oauth/par/pushed-request.js';
 import { resolveRequestUri, type ResolveRequestUriDeps } from '../../../src/oauth/par/resolve-request-uri.js';
-import { basic, fixture, secretOf, type Fixture } from '../endpoint-fixtures.js';
+import { basic, fixture, secretOf, type Fixture, form } from '../endpoint-fixtures.js';
 
 const CB = 'https://a.example.test/callback';
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
@@ -13,11 +13,6 @@ let f: Fixture;
 let push: PushRequestDeps;
 let resolve: ResolveRequestUriDeps;
 
-const form = (q: Record<string, string | string[] | undefined>) => {
-  const sp = new URLSearchParams();
-  for (const [k, v] of Object.entries(q)) if (v !== undefined) for (const x of Array.isArray(v) ? v : [v]) sp.append(k, x);
-  return Params.fromSearchParams(sp);
-};
 const request = (over: Record<string, string | string[] | undefined> = {}) => ({
   client_id: 'client-a', redirect_uri: CB, response_type: 'code', scope: 'openid profile', state: 'st-1', nonce: 'n-1',
   code_challenge: CHALLENGE, code_challenge_method: 'S256', ...over,

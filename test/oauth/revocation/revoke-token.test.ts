@@ -1,16 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OAuthError } from '../../../src/core/oauth-error.js';
-import { Params } from '../../../src/core/params.js';
+import type { Params } from '../../../src/core/params.js';
 import { revokeToken, type RevokeTokenDeps } from '../../../src/oauth/revocation/revoke-token.js';
-import { basic, fixture, secretOf, type Fixture } from '../endpoint-fixtures.js';
+import { basic, fixture, secretOf, type Fixture, form } from '../endpoint-fixtures.js';
 
 let f: Fixture;
 let deps: RevokeTokenDeps;
-const form = (q: Record<string, string | string[]>) => {
-  const sp = new URLSearchParams();
-  for (const [k, v] of Object.entries(q)) for (const x of Array.isArray(v) ? v : [v]) sp.append(k, x);
-  return Params.fromSearchParams(sp);
-};
 
 beforeAll(async () => {
   f = await fixture();
