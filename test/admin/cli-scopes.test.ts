@@ -3,19 +3,17 @@
  * every command, the same validation as the admin API, the audit log, and that a change made with
  * the CLI applies to a running server's next request.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, webClient } from '../e2e/harness.js';
 import { dropSchema, randomSchema } from '../store/pg-test-helpers.js';
+import { runCli, type Run } from './run-cli.js';
 
-const BIN = resolve(import.meta.dirname, '../../bin/ansattporten.mjs');
 const OWNER = '310000248';
 const CONSUMER = '310000256';
 
-interface Run { code: number | null; stdout: string; stderr: string }
 
 const backends: { name: string; env: () => Record<string, string> }[] = [{ name: 'SQLite', env: () => ({}) }];
 const pgUrl = process.env.DATABASE_URL;
@@ -26,20 +24,7 @@ describe.each(backends)('ansattporten scopes ($name)', ({ name, env: backendEnv 
   let dataDir: string;
   let work: string;
 
-  function cli(args: string[], o: { input?: string } = {}): Promise<Run> {
-    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'development', ...backendEnv() };
-    for (const k of ['DATABASE_URL', 'DATABASE_SCHEMA', 'REDIS_URL', 'CONFIG_FILE', 'ADMIN_TOKEN']) if (!backendEnv()[k]) delete env[k];
-    return new Promise((res, rej) => {
-      const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('error', rej);
-      child.on('close', (code) => res({ code, stdout, stderr }));
-      child.stdin.end(o.input ?? '');
-    });
-  }
+  const cli = (args: string[], o: { input?: string } = {}): Promise<Run> => runCli(args, { dataDir, env: backendEnv(), ...o });
   const file = (n: string, content: unknown) => {
     const p = join(work, n);
     writeFileSync(p, JSON.stringify(content));

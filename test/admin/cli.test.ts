@@ -1,38 +1,18 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../e2e/harness.js';
 import { clientBody, tokenProbe } from './admin-helpers.js';
+import { runCli, type Run } from './run-cli.js';
 
-const BIN = resolve(import.meta.dirname, '../../bin/ansattporten.mjs');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 describe('ansattporten CLI', () => {
   let dataDir: string;
   let work: string;
 
-  function cli(args: string[], o: { input?: string; env?: Record<string, string> } = {}): Promise<Run> {
-    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'development', ...o.env };
-    for (const k of ['DATABASE_URL', 'REDIS_URL', 'CONFIG_FILE', 'ADMIN_TOKEN']) if (!o.env?.[k]) delete env[k];
-    return new Promise((resolvePromise, reject) => {
-      const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('error', reject);
-      child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-      child.stdin.end(o.input ?? '');
-    });
-  }
+  const cli = (args: string[], o: { input?: string; env?: Record<string, string> } = {}): Promise<Run> => runCli(args, { dataDir, ...o });
 
   const file = (name: string, content: unknown) => {
     const p = join(work, name);

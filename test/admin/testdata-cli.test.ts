@@ -1,35 +1,20 @@
 /** `ansattporten testdata …`: the CLI changes the same store a running server reads at the next lookup. */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../e2e/harness.js';
+import { runCli, type Run } from './run-cli.js';
 
-const BIN = resolve(import.meta.dirname, '../../bin/ansattporten.mjs');
 const PID = '12869010152';
 const ORG = '310900036';
 
-interface Run { code: number | null; stdout: string; stderr: string }
 
 describe('ansattporten testdata (CLI)', () => {
   let dataDir: string;
   let server: TestServer;
 
-  function cli(args: string[], o: { input?: string; env?: Record<string, string> } = {}): Promise<Run> {
-    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'development', ...o.env };
-    for (const k of ['DATABASE_URL', 'REDIS_URL', 'CONFIG_FILE', 'ADMIN_TOKEN', 'FIXTURES_FILE']) if (!o.env?.[k]) delete env[k];
-    return new Promise((res, rej) => {
-      const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('error', rej);
-      child.on('close', (code) => res({ code, stdout, stderr }));
-      child.stdin.end(o.input ?? '');
-    });
-  }
+  const cli = (args: string[], o: { input?: string; env?: Record<string, string> } = {}): Promise<Run> => runCli(args, { dataDir, ...o });
 
   const partiesOf = async (pid: string) => {
     const r = await fetch(`${server.issuer}/altinn/accessmanagement/api/v1/resourceowner/authorizedparties?includeAltinn2=true`, {
