@@ -72,7 +72,7 @@ export function ourSpec(dir: string, store: 'embedded' | 'pg+redis'): Spec {
   return {
     label: store === 'embedded' ? 'ansattporten (SQLite + memory)' : 'ansattporten (PostgreSQL + Redis)',
     flow: oursFlow,
-    args: ['--import', 'tsx', '--import', './bench/store-call-counter.ts', process.env.BENCH_SERVER_ENTRY || (existsSync('build/src/main.mjs') ? 'build/src/main.mjs' : 'src/main.ts')],
+    args: [...(process.env.BENCH_OUR_NODE_FLAGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', '--import', './bench/store-call-counter.ts', process.env.BENCH_SERVER_ENTRY || (existsSync('build/src/main.mjs') ? 'build/src/main.mjs' : 'src/main.ts')],
     env,
     cleanup: store === 'pg+redis' ? () => dropStoreData(schema, prefix) : undefined,
   };

@@ -11,12 +11,16 @@ import { SqliteGrantStore } from './sqlite-grant-store.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
 import { SqliteScopeStore } from './sqlite-scope-store.js';
 import { SqliteTestDataStore } from './sqlite-testdata-store.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 export function createSqliteStores(path: string, clock: Clock): Stores & { db: Database.Database; employerRules: EmployerRuleStore } {
   const db = openSqlite(path);
   const grants = new SqliteGrantStore(db);
   const timer = setInterval(() => grants.purgeExpired(clock.now()), 10 * 60_000);
   timer.unref();
+  // WAL checkpoints run on a worker thread under write load (src/store/sqlite/wal-checkpointer.ts).
+  const checkpointer = path === ':memory:' ? undefined : new WalCheckpointer(db, path);
+  checkpointer?.start();
   return {
     db,
     ephemeral: new SqliteEphemeralStore(db, clock),
@@ -28,6 +32,6 @@ export function createSqliteStores(path: string, clock: Clock): Stores & { db: D
     testData: new SqliteTestDataStore(db),
     scopes: new SqliteScopeStore(db),
     async ping() { db.prepare('SELECT 1').get(); },
-    async close() { clearInterval(timer); db.close(); },
+    async close() { clearInterval(timer); await checkpointer?.stop(); db.close(); },
   };
 }
