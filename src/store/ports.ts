@@ -31,8 +31,21 @@ export interface EphemeralStore {
    * given lifetime, which later increments do not extend (a fixed window, for rate limits).
    */
   increment(ns: ShortLivedKind, key: string, ttlSeconds: number): Promise<number>;
+  /**
+   * Adds one to each counter as `increment` does, all together in one round trip (one MULTI on
+   * Redis, one statement in SQL); the new values in the given order. A counter named twice counts
+   * twice (the window is then the first one's).
+   */
+  incrementAll(counters: readonly CounterIncrement[]): Promise<number[]>;
   /** Live entries of one namespace (the active-sessions gauge); may be approximate. */
   count(ns: ShortLivedKind): Promise<number>;
+}
+
+/** One counter of {@link EphemeralStore.incrementAll}. */
+export interface CounterIncrement {
+  ns: ShortLivedKind;
+  key: string;
+  ttlSeconds: number;
 }
 
 export interface SigningKeyRecord {

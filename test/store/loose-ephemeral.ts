@@ -14,6 +14,8 @@ export function loose(store: EphemeralStore) {
     add: (ns: string, key: string, value: unknown, ttl: number) => store.add(k(ns), key, value, ttl),
     delete: (ns: string, key: string) => store.delete(k(ns), key),
     increment: (ns: string, key: string, ttl: number) => store.increment(k(ns), key, ttl),
+    incrementAll: (counters: readonly { ns: string; key: string; ttlSeconds: number }[]) =>
+      store.incrementAll(counters.map((c) => ({ ...c, ns: k(c.ns) }))),
     count: (ns: string) => store.count(k(ns)),
   };
 }

@@ -137,6 +137,36 @@ export function runStoreConformance(name: string, factory: () => Promise<StoreFi
         expect(await loose(s.ephemeral).increment('rl', 'other', 60)).toBe(2);
       });
 
+      it('incrementAll counts several counters like increment, in fixed windows that later increments do not extend', async () => {
+        const e = loose(s.ephemeral);
+        expect(await e.incrementAll([])).toEqual([]);
+        expect(await e.increment('rl-a', 'k', 1)).toBe(1);
+        expect(await e.incrementAll([{ ns: 'rl-a', key: 'k', ttlSeconds: 60 }, { ns: 'rl-b', key: 'k', ttlSeconds: 60 }, { ns: 'rl-a', key: 'other', ttlSeconds: 1 }]))
+          .toEqual([2, 1, 1]);
+        // a counter named twice counts twice, in the order given; the others are counted once
+        expect(await e.incrementAll([{ ns: 'rl-b', key: 'k', ttlSeconds: 60 }, { ns: 'rl-a', key: 'k', ttlSeconds: 60 }, { ns: 'rl-b', key: 'k', ttlSeconds: 60 }]))
+          .toEqual([2, 3, 3]);
+        expect(await e.get('rl-b', 'k')).toBe(3);
+        expect(await e.increment('rl-a', 'k', 60)).toBe(4);
+        if (!fx.realTimeExpiry) fx.clock.advance(1001);
+        else await sleep(1200);
+        // rl-a/k and rl-a/other started with 1 s windows (the later 60 s did not extend them); rl-b/k with 60 s
+        expect(await e.incrementAll([{ ns: 'rl-a', key: 'k', ttlSeconds: 1 }, { ns: 'rl-b', key: 'k', ttlSeconds: 1 }, { ns: 'rl-a', key: 'other', ttlSeconds: 1 }]))
+          .toEqual([1, 4, 1]);
+      });
+
+      it('of 10 concurrent incrementAll of the same counters, every count is given exactly once', async () => {
+        const e = loose(s.ephemeral);
+        const batch = [{ ns: 'rl-x', key: 'b', ttlSeconds: 60 }, { ns: 'rl-y', key: 'a', ttlSeconds: 60 }, { ns: 'rl-x', key: 'a', ttlSeconds: 60 }];
+        // in different orders too: a store that locks rows must not deadlock
+        const results = await Promise.all(Array.from({ length: 10 }, (_, i) => e.incrementAll(i % 2 ? batch : [...batch].reverse())));
+        for (const pos of [0, 1, 2]) {
+          const name = `${batch[pos]!.ns}/${batch[pos]!.key}`;
+          const seen = results.map((r, i) => r[i % 2 ? pos : 2 - pos]!).sort((a, b) => a - b);
+          expect(seen, name).toEqual(Array.from({ length: 10 }, (_, j) => j + 1));
+        }
+      });
+
       it('delete removes the value and tolerates a missing key', async () => {
         await loose(s.ephemeral).put('ns', 'k', 'v', 60);
         await loose(s.ephemeral).delete('ns', 'k');

@@ -1,5 +1,5 @@
 import type { Clock } from '../../core/clock.js';
-import type { EphemeralStore } from '../ports.js';
+import type { CounterIncrement, EphemeralStore } from '../ports.js';
 
 interface Entry {
   value: string;
@@ -57,6 +57,15 @@ export class MemoryEphemeralStore implements EphemeralStore {
   }
 
   async increment(ns: string, key: string, ttlSeconds: number): Promise<number> {
+    return this.incrementNow(ns, key, ttlSeconds);
+  }
+
+  /** One synchronous loop: nothing runs between the increments. */
+  async incrementAll(counters: readonly CounterIncrement[]): Promise<number[]> {
+    return counters.map((c) => this.incrementNow(c.ns, c.key, c.ttlSeconds));
+  }
+
+  private incrementNow(ns: string, key: string, ttlSeconds: number): number {
     const k = `${ns}\n${key}`;
     const e = this.live(k);
     const n = e ? Number(JSON.parse(e.value)) + 1 : 1;

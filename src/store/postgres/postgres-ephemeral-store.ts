@@ -3,7 +3,8 @@
  * "first one wins" operation is a single atomic statement; expiry is compared against the injected Clock.
  */
 import type { Clock } from '../../core/clock.js';
-import type { EphemeralStore } from '../ports.js';
+import { countsInOrder, groupCounters } from '../counter-batch.js';
+import type { CounterIncrement, EphemeralStore } from '../ports.js';
 import type { PgPool } from './postgres-database.js';
 
 export class PostgresEphemeralStore implements EphemeralStore {
@@ -57,6 +58,27 @@ export class PostgresEphemeralStore implements EphemeralStore {
       [ns, key, Math.round(now + ttlSeconds * 1000), now],
     );
     return Number(res.rows[0].value);
+  }
+
+  /**
+   * One statement for the whole batch (src/store/counter-batch.ts): each distinct counter is
+   * upserted by the number of times it is named, its rows locked in (ns, key) order.
+   */
+  async incrementAll(counters: readonly CounterIncrement[]): Promise<number[]> {
+    if (counters.length === 0) return [];
+    const now = this.clock.now();
+    const groups = groupCounters(counters);
+    const res = await this.pool.query<{ ns: string; key: string; value: string }>(
+      `INSERT INTO ephemeral AS e (ns, key, value, expires_at)
+       SELECT c.ns, c.key, c.n::text, c.expires_at FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) WITH ORDINALITY AS c(ns, key, n, expires_at, i)
+       ORDER BY c.i
+       ON CONFLICT (ns, key) DO UPDATE SET
+         value = CASE WHEN e.expires_at <= $5 THEN excluded.value ELSE ((e.value)::bigint + (excluded.value)::bigint)::text END,
+         expires_at = CASE WHEN e.expires_at <= $5 THEN excluded.expires_at ELSE e.expires_at END
+       RETURNING ns, key, value`,
+      [groups.map((g) => g.ns), groups.map((g) => g.key), groups.map((g) => g.n), groups.map((g) => Math.round(now + g.ttlSeconds * 1000)), now],
+    );
+    return countsInOrder(counters, groups, res.rows);
   }
 
   /** Insert, or replace a row that has expired; the RETURNING row tells whether this call stored it. */

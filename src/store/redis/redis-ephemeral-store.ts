@@ -1,5 +1,5 @@
 import { createClient } from 'redis';
-import type { EphemeralStore } from '../ports.js';
+import type { CounterIncrement, EphemeralStore } from '../ports.js';
 
 /**
  * Before the first successful connection, give up after a few attempts so a wrong REDIS_URL fails
@@ -66,6 +66,18 @@ export class RedisEphemeralStore implements EphemeralStore {
     // INCR and EXPIRE NX in one transaction: the first increment sets the window, later ones keep it.
     const [n] = await this.client.multi().incr(k).expire(k, Math.max(1, Math.ceil(ttlSeconds)), 'NX').exec();
     return Number(n);
+  }
+
+  /** Every counter's INCR and EXPIRE NX in one MULTI: one round trip, applied together. */
+  async incrementAll(counters: readonly CounterIncrement[]): Promise<number[]> {
+    if (counters.length === 0) return [];
+    const multi = this.client.multi();
+    for (const c of counters) {
+      const k = this.k(c.ns, c.key);
+      multi.incr(k).expire(k, Math.max(1, Math.ceil(c.ttlSeconds)), 'NX');
+    }
+    const replies = await multi.exec();
+    return counters.map((_, i) => Number(replies[2 * i]));
   }
 
   async add(ns: string, key: string, value: unknown, ttlSeconds: number): Promise<boolean> {

@@ -1,10 +1,12 @@
 /** Short-lived state (sessions, codes, replay caches) in the SQLite table `ephemeral`, expiry against the injected Clock. */
 import type Database from 'better-sqlite3';
 import type { Clock } from '../../core/clock.js';
-import type { EphemeralStore } from '../ports.js';
+import { countsInOrder, groupCounters } from '../counter-batch.js';
+import type { CounterIncrement, EphemeralStore } from '../ports.js';
 
 export class SqliteEphemeralStore implements EphemeralStore {
   private readonly sGet; private readonly sPut; private readonly sDel; private readonly sAdd; private readonly sPurge;
+  private readonly sIncrementAll;
   private readonly takeTx;
   private lastPurge = 0;
 
@@ -14,6 +16,16 @@ export class SqliteEphemeralStore implements EphemeralStore {
     this.sDel = db.prepare('DELETE FROM ephemeral WHERE ns = ? AND key = ?');
     this.sAdd = db.prepare('INSERT INTO ephemeral (ns, key, value, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (ns, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at WHERE ephemeral.expires_at <= ?');
     this.sPurge = db.prepare('DELETE FROM ephemeral WHERE expires_at <= ?');
+    // One upsert of every counter of a batch, from a JSON array of [ns, key, n, expires_at].
+    this.sIncrementAll = db.prepare(
+      `INSERT INTO ephemeral (ns, key, value, expires_at)
+       SELECT json_extract(c.value, '$[0]'), json_extract(c.value, '$[1]'), CAST(json_extract(c.value, '$[2]') AS TEXT), json_extract(c.value, '$[3]')
+       FROM json_each(?) AS c WHERE true
+       ON CONFLICT (ns, key) DO UPDATE SET
+         value = CASE WHEN ephemeral.expires_at <= ? THEN excluded.value ELSE CAST(CAST(ephemeral.value AS INTEGER) + CAST(excluded.value AS INTEGER) AS TEXT) END,
+         expires_at = CASE WHEN ephemeral.expires_at <= ? THEN excluded.expires_at ELSE ephemeral.expires_at END
+       RETURNING ns, key, value`,
+    );
     this.takeTx = db.transaction((ns: string, key: string, now: number) => {
       const row = this.sGet.get(ns, key) as { value: string; expires_at: number } | undefined;
       if (!row) return undefined;
@@ -59,6 +71,15 @@ export class SqliteEphemeralStore implements EphemeralStore {
        RETURNING value`,
     ).get(ns, key, now + ttlSeconds * 1000, now, now) as { value: string };
     return Number(row.value);
+  }
+
+  /** One statement for the whole batch (src/store/counter-batch.ts). */
+  async incrementAll(counters: readonly CounterIncrement[]): Promise<number[]> {
+    if (counters.length === 0) return [];
+    const now = this.clock.now();
+    const groups = groupCounters(counters);
+    const rows = this.sIncrementAll.all(JSON.stringify(groups.map((g) => [g.ns, g.key, g.n, now + g.ttlSeconds * 1000])), now, now) as { ns: string; key: string; value: string }[];
+    return countsInOrder(counters, groups, rows);
   }
 
   async add(ns: string, key: string, value: unknown, ttlSeconds: number): Promise<boolean> {
