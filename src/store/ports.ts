@@ -203,6 +203,14 @@ export interface TestDataEntry {
   created: string;
 }
 
+/** What {@link TestDataStore.changedSince} answers. */
+export interface TestDataVersion {
+  /** The store's version: every write changes it, in the same transaction as the write. */
+  version: number;
+  /** Every entry, as `list()` returns them; absent when the version is the one asked about. */
+  entries?: TestDataEntry[];
+}
+
 export interface TestDataStore {
   /** Every entry (or those of one kind), ordered by kind, then created, then key. */
   list(kind?: TestDataKind): Promise<TestDataEntry[]>;
@@ -210,6 +218,12 @@ export interface TestDataStore {
   put(entry: TestDataEntry): Promise<void>;
   /** True when an entry was deleted. */
   delete(kind: TestDataKind, key: string): Promise<boolean>;
+  /**
+   * The version, and every entry only when the version differs from `version`: one small query
+   * while nothing changed. Whatever writes (this store object, another one, another process), the
+   * version changes with the write's commit; entries are never older than the version they come with.
+   */
+  changedSince(version?: number): Promise<TestDataVersion>;
 }
 // --- end test data ----------------------------------------------------------------------------
 
