@@ -32,11 +32,18 @@ export interface EphemeralStore {
    */
   increment(ns: ShortLivedKind, key: string, ttlSeconds: number): Promise<number>;
   /**
-   * Adds one to each counter as `increment` does, all together in one round trip (one MULTI on
-   * Redis, one statement in SQL); the new values in the given order. A counter named twice counts
-   * twice (the window is then the first one's).
+   * Adds one to each counter as `increment` does, all together in one atomic step and one round
+   * trip; the new values in the given order. A counter named twice counts twice (the window is then
+   * the first one's). With `within`, its writes are made in the same step when every new value is
+   * at most its counter's `max` (a counter without `max` never prevents them).
    */
-  incrementAll(counters: readonly CounterIncrement[]): Promise<number[]>;
+  incrementAll(counters: readonly CounterIncrement[], within?: ShortLivedWrites): Promise<number[]>;
+  /**
+   * Deletes `remove` and stores `put` in one atomic step and one round trip. With `take`, that
+   * record is taken first (as `take` does) and the rest is written only when it was there. Every
+   * key named must differ. Answers whether the writes were made, and the taken value.
+   */
+  write(writes: ShortLivedWrites & { take?: ShortLivedKey }): Promise<{ written: boolean; taken?: unknown }>;
   /** Live entries of one namespace (the active-sessions gauge); may be approximate. */
   count(ns: ShortLivedKind): Promise<number>;
 }
@@ -46,6 +53,26 @@ export interface CounterIncrement {
   ns: ShortLivedKind;
   key: string;
   ttlSeconds: number;
+  /** The highest value that lets the `within` writes be made. */
+  max?: number;
+}
+
+/** One short-lived record, by kind and key. */
+export interface ShortLivedKey {
+  ns: ShortLivedKind;
+  key: string;
+}
+
+/** A record to store (as `put` does). */
+export interface ShortLivedPut extends ShortLivedKey {
+  value: unknown;
+  ttlSeconds: number;
+}
+
+/** Records to delete and records to store, in one step ({@link EphemeralStore.write}). */
+export interface ShortLivedWrites {
+  remove?: readonly ShortLivedKey[];
+  put?: readonly ShortLivedPut[];
 }
 
 export interface SigningKeyRecord {
