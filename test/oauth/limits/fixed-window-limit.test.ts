@@ -62,3 +62,38 @@ describe('fixed-window limits', () => {
     expect(await store.get('rl-authorize', 'k'.repeat(200))).toBe(3);
   });
 });
+
+describe('fixed-window limits with a write', () => {
+  const flow = { put: [{ ns: 'flow' as const, key: 'f', value: { id: 'f' }, ttlSeconds: 60 }] };
+
+  it('consumeAll writes in the same incrementAll when every limit is on the store, and only while none refuses', async () => {
+    const { store, calls } = countingStore();
+    const writes: string[] = [];
+    const write = store.write.bind(store);
+    store.write = (w) => { writes.push('write'); return write(w); };
+    const a: FixedWindowLimit = { store, ns: 'rl-flows-browser', max: 1, windowSeconds: 60 };
+    const b: FixedWindowLimit = { store, ns: 'rl-flows-total', max: 5, windowSeconds: 60 };
+    expect(await consumeAll([{ limit: a, key: 'x' }, { limit: b, key: 'all' }], { store, writes: flow })).toEqual({ ok: true });
+    expect(await store.get('flow', 'f')).toEqual({ id: 'f' });
+    await store.delete('flow', 'f');
+    expect(await consumeAll([{ limit: a, key: 'x' }, { limit: b, key: 'all' }], { store, writes: flow })).toEqual({ ok: false, retryAfterSeconds: 60 });
+    expect(await store.get('flow', 'f')).toBeUndefined();
+    expect(await store.get('rl-flows-total', 'all')).toBe(2);
+    expect(calls).toEqual(['incrementAll(2)', 'incrementAll(2)']);
+    expect(writes).toEqual([]);
+  });
+
+  it('consumeAll with limits elsewhere writes after the counting, only when none refuses; without limits it just writes', async () => {
+    const one = countingStore();
+    const two = countingStore();
+    const a: FixedWindowLimit = { store: one.store, ns: 'rl-flows-browser', max: 1, windowSeconds: 60 };
+    expect(await consumeAll([{ limit: a, key: 'x' }], { store: two.store, writes: flow })).toEqual({ ok: true });
+    expect(await two.store.get('flow', 'f')).toEqual({ id: 'f' });
+    await two.store.delete('flow', 'f');
+    expect(await consumeAll([{ limit: a, key: 'x' }], { store: two.store, writes: flow })).toEqual({ ok: false, retryAfterSeconds: 60 });
+    expect(await two.store.get('flow', 'f')).toBeUndefined();
+    expect(await consumeAll([], { store: two.store, writes: flow })).toEqual({ ok: true });
+    expect(await two.store.get('flow', 'f')).toEqual({ id: 'f' });
+    expect(two.calls).toEqual([]);
+  });
+});
