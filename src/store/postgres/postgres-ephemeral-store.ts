@@ -70,6 +70,7 @@ export class PostgresEphemeralStore implements EphemeralStore {
     const now = this.clock.now();
     const groups = groupCounters(counters);
     const writes = within ? checkedWrites(within, groups) : { remove: [], put: [] };
+    if (within) await this.purge(now);
     const res = await this.pool.query<{ ns: string; key: string; value: string }>(
       `WITH c AS (${UPSERT_COUNTERS}),
        go AS (SELECT NOT EXISTS (SELECT 1 FROM c JOIN unnest($1::text[], $2::text[], $6::bigint[]) AS m(ns, key, max) USING (ns, key)
@@ -92,6 +93,7 @@ export class PostgresEphemeralStore implements EphemeralStore {
       if (p) await this.put(p.ns, p.key, p.value, p.ttlSeconds);
       return { written: true };
     }
+    await this.purge(now);
     const res = await this.pool.query<{ written: boolean; taken: string | null }>(
       `WITH t AS (DELETE FROM ephemeral WHERE ns = $1 AND key = $2 RETURNING value, expires_at > $3 AS live),
        go AS (SELECT $1::text IS NULL OR EXISTS (SELECT 1 FROM t WHERE live) AS ok),

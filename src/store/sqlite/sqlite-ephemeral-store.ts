@@ -94,6 +94,7 @@ export class SqliteEphemeralStore implements EphemeralStore {
   async incrementAll(counters: readonly CounterIncrement[], within?: ShortLivedWrites): Promise<number[]> {
     const now = this.clock.now();
     if (!within) return this.incrementNow(counters, now);
+    this.purge(now);
     return this.incrementTx.immediate(counters, checkedWrites(within, groupCounters(counters)), now) as number[];
   }
 
@@ -114,7 +115,9 @@ export class SqliteEphemeralStore implements EphemeralStore {
       if (p) await this.put(p.ns, p.key, p.value, p.ttlSeconds);
       return { written: true };
     }
-    const r = this.writeTx.immediate(checked, writes.take, this.clock.now()) as { written: boolean; taken?: string };
+    const now = this.clock.now();
+    this.purge(now);
+    const r = this.writeTx.immediate(checked, writes.take, now) as { written: boolean; taken?: string };
     return r.taken === undefined ? { written: r.written } : { written: r.written, taken: JSON.parse(r.taken) };
   }
 
