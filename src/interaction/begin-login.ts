@@ -2,6 +2,7 @@ import { OAuthError } from '../core/oauth-error.js';
 import { sha256b64url } from '../core/random.js';
 import { consumeAll } from '../oauth/limits/fixed-window-limit.js';
 import type { AuthorizationRequest } from '../oauth/authorize/authorization-request.js';
+import type { LoginFlow } from '../oauth/login-flow.js';
 import { reusableContext } from '../session/browser-session.js';
 import { afterAuthentication } from './after-authentication.js';
 import { fittingEids, startEid } from './eid-steps.js';
@@ -43,9 +44,8 @@ export async function beginLogin(d: InteractionDeps, input: BeginInput): Promise
       return respondError(targetOf(request), new OAuthError('login_required', 'the user must authenticate'), pickLocale([cookies.lang, ...request.uiLocales]));
     }
     const browser = ensureBrowserCookie(cookies);
-    const refused = await flowLimitRefusal(d, browser.value, input.address);
+    const { flow, refused } = await startFlow(d, browser.value, input.address, d.flows.newFlow(request, browser.value));
     if (refused) return refused;
-    const flow = await d.flows.create(request, browser.value);
     const fitting = fittingEids(d, flow);
     if (fitting.length === 1 && fitting[0]!.skipsSelector) {
       return withCookies(await startEid(d, flow, fitting[0]!, { ...cookies, browser: browser.value }), browser.cookies);
@@ -55,24 +55,27 @@ export async function beginLogin(d: InteractionDeps, input: BeginInput): Promise
   }
   if (!request.authorizationDetails) return finishLogin(d, { flow: { request, context: ctx, reused: true }, loaded, cookies });
   const browser = ensureBrowserCookie(cookies);
-  const refused = await flowLimitRefusal(d, browser.value, input.address);
+  const { flow, refused } = await startFlow(d, browser.value, input.address, d.flows.newFlow(request, browser.value, { context: ctx, reused: true, sid: loaded!.session.sid }));
   if (refused) return refused;
-  const flow = await d.flows.create(request, browser.value, { context: ctx, reused: true, sid: loaded!.session.sid });
   return withCookies(await afterAuthentication(d, flow, { ...cookies, browser: browser.value }, input.log), browser.cookies);
 }
 
 /**
  * Every login in progress is stored until it ends or expires: a browser, an address and all
  * requests together may start only so many within a flow lifetime (then 429 with Retry-After).
+ * The flow is stored in the same step as the counting, and only when no bound refuses.
  */
-async function flowLimitRefusal(d: InteractionDeps, browser: string, address: string | undefined): Promise<Step | undefined> {
-  if (!d.flowLimits) return undefined;
+async function startFlow(d: InteractionDeps, browser: string, address: string | undefined, flow: LoginFlow): Promise<{ flow: LoginFlow; refused?: Step }> {
+  if (!d.flowLimits) {
+    await d.flows.save(flow);
+    return { flow };
+  }
   const l = d.flowLimits;
   const decision = await consumeAll([
     { limit: l.perBrowser, key: sha256b64url(browser) },
     ...(address ? [{ limit: l.perAddress, key: address }] : []),
     { limit: l.total, key: 'all' },
-  ]);
-  if (decision.ok) return undefined;
-  return { kind: 'error', error: new OAuthError('temporarily_unavailable', 'too_many_logins', 'page', 429, { 'Retry-After': String(decision.retryAfterSeconds) }) };
+  ], { store: d.ephemeral, writes: d.flows.saved(flow) });
+  if (decision.ok) return { flow };
+  return { flow, refused: { kind: 'error', error: new OAuthError('temporarily_unavailable', 'too_many_logins', 'page', 429, { 'Retry-After': String(decision.retryAfterSeconds) }) } };
 }

@@ -1,10 +1,10 @@
 import { randomId, sha256b64url } from '../core/random.js';
-import type { EphemeralStore } from '../store/ports.js';
+import type { EphemeralStore, ShortLivedPut } from '../store/ports.js';
 import { shortLived } from '../store/short-lived.js';
 import type { ClientContext } from '../session/browser-session.js';
 
 /** What a code stands for until it is redeemed once. */
-interface CodeRecord {
+export interface CodeRecord {
   clientId: string;
   redirectUri: string;
   codeChallenge?: string;
@@ -17,21 +17,28 @@ interface CodeRecord {
 }
 
 
-export async function createCode(store: EphemeralStore, rec: CodeRecord, ttlSeconds: number): Promise<string> {
+/** A new code and its record, to be stored with the other writes of the step that issues it. */
+export function newCode(rec: CodeRecord, ttlSeconds: number): { code: string; write: ShortLivedPut } {
   const code = randomId(32);
-  await shortLived<CodeRecord>(store, 'code').put(sha256b64url(code), rec, ttlSeconds);
+  return { code, write: { ns: 'code', key: sha256b64url(code), value: rec, ttlSeconds } };
+}
+
+export async function createCode(store: EphemeralStore, rec: CodeRecord, ttlSeconds: number): Promise<string> {
+  const { code, write } = newCode(rec, ttlSeconds);
+  await shortLived<CodeRecord>(store, 'code').put(write.key, rec, ttlSeconds);
   return code;
 }
 
-/** Atomically consumes a code: of two concurrent redemptions exactly one gets the record. */
-export async function takeCode(store: EphemeralStore, code: string): Promise<CodeRecord | undefined> {
+/**
+ * Atomically consumes a code: of two concurrent redemptions exactly one gets the record. With
+ * `usedBy`, the same step remembers which grant the redemption is creating, so a second
+ * redemption can revoke it (RFC 6749 §4.1.2).
+ */
+export async function takeCode(store: EphemeralStore, code: string, usedBy?: { grantId: string; ttlSeconds: number }): Promise<CodeRecord | undefined> {
   if (code.length > 200) return undefined;
-  return shortLived<CodeRecord>(store, 'code').take(sha256b64url(code));
-}
-
-/** Remembers which grant a redeemed code produced, so a second redemption can revoke it. */
-export async function markCodeUsed(store: EphemeralStore, code: string, grantId: string, ttlSeconds: number): Promise<void> {
-  await shortLived<string>(store, 'code-used').put(sha256b64url(code), grantId, ttlSeconds);
+  const key = sha256b64url(code);
+  const used = usedBy ? { put: [shortLived<string>(store, 'code-used').record(key, usedBy.grantId, usedBy.ttlSeconds)] } : {};
+  return shortLived<CodeRecord>(store, 'code').takeAndWrite(key, used);
 }
 
 export async function grantOfUsedCode(store: EphemeralStore, code: string): Promise<string | undefined> {

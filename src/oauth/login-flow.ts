@@ -1,6 +1,6 @@
 import { randomId, safeEqual, sha256b64url } from '../core/random.js';
 import { OAuthError } from '../core/oauth-error.js';
-import type { EphemeralStore } from '../store/ports.js';
+import type { EphemeralStore, ShortLivedWrites } from '../store/ports.js';
 import { shortLived, type ShortLived } from '../store/short-lived.js';
 import type { Party } from '../representation/authorisation-source.js';
 import type { ClientContext } from '../session/browser-session.js';
@@ -35,13 +35,23 @@ export class LoginFlows {
   }
 
   async create(request: AuthorizationRequest, browserCookie: string, extra: Partial<LoginFlow> = {}): Promise<LoginFlow> {
-    const flow: LoginFlow = { id: randomId(18), csrf: randomId(24), browser: sha256b64url(browserCookie), request, ...extra };
+    const flow = this.newFlow(request, browserCookie, extra);
     await this.save(flow);
     return flow;
   }
 
+  /** A new flow, not stored yet: `saved` is the write that stores it. */
+  newFlow(request: AuthorizationRequest, browserCookie: string, extra: Partial<LoginFlow> = {}): LoginFlow {
+    return { id: randomId(18), csrf: randomId(24), browser: sha256b64url(browserCookie), request, ...extra };
+  }
+
   async save(flow: LoginFlow): Promise<void> {
     await this.records.put(flow.id, flow, this.ttlSeconds);
+  }
+
+  /** The write that stores the flow, for a step that makes it with others. */
+  saved(flow: LoginFlow): ShortLivedWrites {
+    return { put: [this.records.record(flow.id, flow, this.ttlSeconds)] };
   }
 
   /**
@@ -58,8 +68,11 @@ export class LoginFlows {
     return flow;
   }
 
-  /** Ends the flow; of two concurrent posts only one proceeds. */
-  async finish(flowId: string): Promise<boolean> {
-    return (await this.records.take(flowId)) !== undefined;
+  /**
+   * Ends the flow; of two concurrent posts only one proceeds. `writes` are made in the same step
+   * (one round trip), and only by the one that ends it.
+   */
+  async finish(flowId: string, writes: ShortLivedWrites = {}): Promise<boolean> {
+    return (await this.records.takeAndWrite(flowId, writes)) !== undefined;
   }
 }

@@ -1,8 +1,8 @@
 import type { Clock } from '../core/clock.js';
 import { randomId, sha256b64url } from '../core/random.js';
-import type { EphemeralStore } from '../store/ports.js';
+import type { EphemeralStore, ShortLivedWrites } from '../store/ports.js';
 import { isSessionAlive, sessionTtlMs, type BrowserSession, type ClientContext, type SessionTimers } from './browser-session.js';
-import { shortLived, type ShortLived } from '../store/short-lived.js';
+import { joinWrites, shortLived, type ShortLived } from '../store/short-lived.js';
 
 
 export interface LoadedSession {
@@ -15,7 +15,7 @@ export interface LoadedSession {
 export class SessionService {
   private readonly records: ShortLived<BrowserSession>;
 
-  constructor(store: EphemeralStore, private readonly clock: Clock, readonly timers: SessionTimers) {
+  constructor(private readonly store: EphemeralStore, private readonly clock: Clock, readonly timers: SessionTimers) {
     this.records = shortLived<BrowserSession>(store, 'session');
   }
 
@@ -43,12 +43,14 @@ export class SessionService {
   }
 
   async save(loaded: LoadedSession): Promise<void> {
+    await this.store.write(this.saveWrites(loaded));
+  }
+
+  /** What `save` writes: the session with its remaining lifetime, or its deletion when it has none left. */
+  saveWrites(loaded: LoadedSession): ShortLivedWrites {
     const ttl = sessionTtlMs(loaded.session, this.clock.now(), this.timers);
-    if (ttl <= 0) {
-      await this.records.delete(loaded.key);
-      return;
-    }
-    await this.records.put(loaded.key, loaded.session, Math.ceil(ttl / 1000));
+    if (ttl <= 0) return { remove: [this.records.ref(loaded.key)] };
+    return { put: [this.records.record(loaded.key, loaded.session, Math.ceil(ttl / 1000))] };
   }
 
   /**
@@ -57,20 +59,24 @@ export class SessionService {
    * cookie value the server did not issue for a live session can never become one.
    */
   async addContext(existing: LoadedSession | undefined, clientId: string, ctx: ClientContext): Promise<{ loaded: LoadedSession; cookieValue?: string }> {
+    const { writes, ...result } = this.contextAdded(existing, clientId, ctx);
+    await this.store.write(writes);
+    return result;
+  }
+
+  private contextAdded(existing: LoadedSession | undefined, clientId: string, ctx: ClientContext): { loaded: LoadedSession; cookieValue?: string; writes: ShortLivedWrites } {
     const now = this.clock.now();
     if (existing && isSessionAlive(existing.session, now, this.timers)) {
       existing.session.contexts[clientId] = ctx;
       existing.session.lastActivityAt = now;
-      await this.save(existing);
-      return { loaded: existing };
+      return { loaded: existing, writes: this.saveWrites(existing) };
     }
     const cookieValue = randomId(32);
     const loaded: LoadedSession = {
       key: SessionService.keyFor(cookieValue),
       session: { sid: randomId(32), createdAt: now, lastActivityAt: now, contexts: { [clientId]: ctx } },
     };
-    await this.save(loaded);
-    return { loaded, cookieValue };
+    return { loaded, cookieValue, writes: this.saveWrites(loaded) };
   }
 
   /**
@@ -82,21 +88,28 @@ export class SessionService {
    * one starts.
    */
   async authenticate(existing: LoadedSession | undefined, clientId: string, ctx: ClientContext): Promise<{ loaded: LoadedSession; cookieValue: string; ended?: BrowserSession }> {
+    const { writes, ...result } = this.authentication(existing, clientId, ctx);
+    await this.store.write(writes);
+    return result;
+  }
+
+  /** What `authenticate` decides, and the writes it makes (for the caller to make them in one step with its own). */
+  authentication(existing: LoadedSession | undefined, clientId: string, ctx: ClientContext): { loaded: LoadedSession; cookieValue: string; ended?: BrowserSession; writes: ShortLivedWrites } {
     const now = this.clock.now();
     if (existing && isSessionAlive(existing.session, now, this.timers)) {
-      await this.records.delete(existing.key);
+      const ended = { remove: [this.records.ref(existing.key)] };
       const samePerson = Object.values(existing.session.contexts).every((c) => !differentPersons(c, ctx));
       if (samePerson) {
         const cookieValue = randomId(32);
         const moved: LoadedSession = { key: SessionService.keyFor(cookieValue), session: existing.session };
-        const { loaded } = await this.addContext(moved, clientId, ctx);
-        return { loaded, cookieValue };
+        const { loaded, writes } = this.contextAdded(moved, clientId, ctx);
+        return { loaded, cookieValue, writes: joinWrites(ended, writes) };
       }
-      const started = await this.addContext(undefined, clientId, ctx);
-      return { loaded: started.loaded, cookieValue: started.cookieValue!, ended: existing.session };
+      const started = this.contextAdded(undefined, clientId, ctx);
+      return { loaded: started.loaded, cookieValue: started.cookieValue!, ended: existing.session, writes: joinWrites(ended, started.writes) };
     }
-    const started = await this.addContext(undefined, clientId, ctx);
-    return { loaded: started.loaded, cookieValue: started.cookieValue! };
+    const started = this.contextAdded(undefined, clientId, ctx);
+    return { loaded: started.loaded, cookieValue: started.cookieValue!, writes: started.writes };
   }
 
   async destroy(key: string): Promise<void> {

@@ -31,8 +31,48 @@ export interface EphemeralStore {
    * given lifetime, which later increments do not extend (a fixed window, for rate limits).
    */
   increment(ns: ShortLivedKind, key: string, ttlSeconds: number): Promise<number>;
+  /**
+   * Adds one to each counter as `increment` does, all together in one atomic step and one round
+   * trip; the new values in the given order. A counter named twice counts twice (the window is then
+   * the first one's). With `within`, its writes are made in the same step when every new value is
+   * at most its counter's `max` (a counter without `max` never prevents them).
+   */
+  incrementAll(counters: readonly CounterIncrement[], within?: ShortLivedWrites): Promise<number[]>;
+  /**
+   * Deletes `remove` and stores `put` in one atomic step and one round trip. With `take`, that
+   * record is taken first (as `take` does) and the rest is written only when it was there. Every
+   * key named must differ. Answers whether the writes were made, and the taken value.
+   */
+  write(writes: ShortLivedWrites & { take?: ShortLivedKey }): Promise<{ written: boolean; taken?: unknown }>;
   /** Live entries of one namespace (the active-sessions gauge); may be approximate. */
   count(ns: ShortLivedKind): Promise<number>;
+}
+
+/** One counter of {@link EphemeralStore.incrementAll}. */
+export interface CounterIncrement {
+  ns: ShortLivedKind;
+  key: string;
+  ttlSeconds: number;
+  /** The highest value that lets the `within` writes be made. */
+  max?: number;
+}
+
+/** One short-lived record, by kind and key. */
+export interface ShortLivedKey {
+  ns: ShortLivedKind;
+  key: string;
+}
+
+/** A record to store (as `put` does). */
+export interface ShortLivedPut extends ShortLivedKey {
+  value: unknown;
+  ttlSeconds: number;
+}
+
+/** Records to delete and records to store, in one step ({@link EphemeralStore.write}). */
+export interface ShortLivedWrites {
+  remove?: readonly ShortLivedKey[];
+  put?: readonly ShortLivedPut[];
 }
 
 export interface SigningKeyRecord {
@@ -190,6 +230,14 @@ export interface TestDataEntry {
   created: string;
 }
 
+/** What {@link TestDataStore.changedSince} answers. */
+export interface TestDataVersion {
+  /** The store's version: every write changes it, in the same transaction as the write. */
+  version: number;
+  /** Every entry, as `list()` returns them; absent when the version is the one asked about. */
+  entries?: TestDataEntry[];
+}
+
 export interface TestDataStore {
   /** Every entry (or those of one kind), ordered by kind, then created, then key. */
   list(kind?: TestDataKind): Promise<TestDataEntry[]>;
@@ -197,6 +245,12 @@ export interface TestDataStore {
   put(entry: TestDataEntry): Promise<void>;
   /** True when an entry was deleted. */
   delete(kind: TestDataKind, key: string): Promise<boolean>;
+  /**
+   * The version, and every entry only when the version differs from `version`: one small query
+   * while nothing changed. Whatever writes (this store object, another one, another process), the
+   * version changes with the write's commit; entries are never older than the version they come with.
+   */
+  changedSince(version?: number): Promise<TestDataVersion>;
 }
 // --- end test data ----------------------------------------------------------------------------
 

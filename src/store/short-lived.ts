@@ -1,4 +1,4 @@
-import type { EphemeralStore, ShortLivedKind } from './ports.js';
+import type { EphemeralStore, ShortLivedKey, ShortLivedKind, ShortLivedPut, ShortLivedWrites } from './ports.js';
 
 /** One kind of short-lived record (src/store/ports.ts ShortLivedKind), typed once where it is defined. */
 export interface ShortLived<T> {
@@ -11,6 +11,11 @@ export interface ShortLived<T> {
   add(key: string, value: T, ttlSeconds: number): Promise<boolean>;
   delete(key: string): Promise<void>;
   count(): Promise<number>;
+  /** This kind's record, for a step of several writes (EphemeralStore.write). */
+  record(key: string, value: T, ttlSeconds: number): ShortLivedPut;
+  ref(key: string): ShortLivedKey;
+  /** Takes the record and, only when it was there, makes `writes` in the same step (one round trip). */
+  takeAndWrite(key: string, writes: ShortLivedWrites): Promise<T | undefined>;
 }
 
 /** A fixed-window counter kind (rate limits): increment starts the window, later ones do not extend it. */
@@ -30,7 +35,18 @@ export function shortLived<T>(store: EphemeralStore, kind: ShortLivedKind): Shor
     add: (key, value, ttl) => store.add(kind, key, value, ttl),
     delete: (key) => store.delete(kind, key),
     count: () => store.count(kind),
+    record: (key, value, ttlSeconds) => ({ ns: kind, key, value, ttlSeconds }),
+    ref: (key) => ({ ns: kind, key }),
+    takeAndWrite: async (key, writes) => {
+      if (!writes.put?.length && !writes.remove?.length) return (await store.take(kind, key)) as T | undefined;
+      return (await store.write({ ...writes, take: { ns: kind, key } })).taken as T | undefined;
+    },
   };
+}
+
+/** Several steps' writes as one (their keys must differ). */
+export function joinWrites(...parts: readonly ShortLivedWrites[]): ShortLivedWrites {
+  return { remove: parts.flatMap((p) => p.remove ?? []), put: parts.flatMap((p) => p.put ?? []) };
 }
 
 export function shortLivedCounter(store: EphemeralStore, kind: ShortLivedKind): ShortLivedCounter {

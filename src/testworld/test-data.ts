@@ -135,20 +135,24 @@ export function mergeTestWorld(fixtures: Fixtures, stored: readonly TestDataEntr
 }
 
 /**
- * The current test world, read from the store on every call (a change made on any instance is
- * seen by the next login); merged again only when what the store holds has changed, so the same
- * world object comes back while nothing changed (callers may cache what they derive from it).
+ * The current test world. Every call asks the store whether its test data changed (its version:
+ * one small query), so a change made on any instance is seen by the next login; the entries are
+ * read and merged again only when the version changed, and the same world object comes back while
+ * it did not (callers may cache what they derive from it).
  */
 export class TestWorld {
-  private merged?: { fingerprint: string; world: Fixtures };
+  private merged?: { version: number; world: Fixtures };
 
   constructor(readonly fixtures: Fixtures, private readonly store?: TestDataStore) {}
 
   async current(): Promise<Fixtures> {
     if (this.store === undefined) return this.fixtures;
-    const entries = await this.store.list();
-    const fingerprint = JSON.stringify(entries);
-    if (this.merged?.fingerprint !== fingerprint) this.merged = { fingerprint, world: mergeTestWorld(this.fixtures, entries) };
-    return this.merged.world;
+    const known = this.merged;
+    const read = await this.store.changedSince(known?.version);
+    if (known && read.entries === undefined) return known.world;
+    if (this.merged?.version === read.version) return this.merged.world; // merged meanwhile by a concurrent call
+    const world = mergeTestWorld(this.fixtures, read.entries ?? []);
+    this.merged = { version: read.version, world };
+    return world;
   }
 }

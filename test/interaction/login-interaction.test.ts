@@ -46,9 +46,26 @@ class FakeUpstream implements Eid {
   async complete() { return { kind: 'identity' as const, identity: { acr: 'high' as const, amr: ['BankID'], pid: PID, subjectRef: PID, claims: {}, authTime: 1_000 } }; }
 }
 
-function setup(o: { eids?: (clock: ManualClock) => Eid[]; parties?: Party[] | Error } = {}) {
+/** The store with a record of the operations called on it (one operation = one round trip with Redis or PostgreSQL). */
+function recordingStore(clock: ManualClock) {
+  const inner = new MemoryEphemeralStore(clock);
+  const calls: string[] = [];
+  const store = new Proxy(inner, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof v !== 'function') return v;
+      return (...args: unknown[]) => {
+        calls.push(`${String(prop)} ${typeof args[0] === 'string' ? args[0] : ''}`.trim());
+        return (v as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { store, calls };
+}
+
+function setup(o: { eids?: (clock: ManualClock) => Eid[]; parties?: Party[] | Error; flowLimits?: { perBrowser: number } } = {}) {
   const clock = new ManualClock(Date.UTC(2026, 0, 1));
-  const ephemeral = new MemoryEphemeralStore(clock);
+  const { store: ephemeral, calls } = recordingStore(clock);
   const flows = new LoginFlows(ephemeral, 600);
   const sessions = new SessionService(ephemeral, clock, { absoluteMs: 120 * 60_000, idleMs: 30 * 60_000 });
   const counted: { eid: string; outcome: string }[] = [];
@@ -63,8 +80,15 @@ function setup(o: { eids?: (clock: ManualClock) => Eid[]; parties?: Party[] | Er
     eids: o.eids?.(clock) ?? [new TestIdEid({ clock, world: async () => world([{ pid: PID, given_name: 'Kari', family_name: 'Nordmann' }]) })],
     source, resourceNames: { resourceName: () => undefined }, clientName: async () => 'The RP', ephemeral,
     lifetimes: { codeSeconds: 60, flowSeconds: 600 }, logins: { inc: (l) => counted.push(l) },
+    ...(o.flowLimits ? {
+      flowLimits: {
+        perBrowser: { store: ephemeral, ns: 'rl-flows-browser', max: o.flowLimits.perBrowser, windowSeconds: 600 },
+        perAddress: { store: ephemeral, ns: 'rl-flows-address', max: 1000, windowSeconds: 600 },
+        total: { store: ephemeral, ns: 'rl-flows-total', max: 1000, windowSeconds: 600 },
+      },
+    } : {}),
   };
-  return { clock, flows, sessions, counted, interaction: new LoginInteraction(deps), deps };
+  return { clock, flows, sessions, counted, interaction: new LoginInteraction(deps), deps, ephemeral, calls };
 }
 
 const flowIdOf = (step: Step): string => {
@@ -134,6 +158,61 @@ describe('begin: silent SSO, prompt, max_age, the selector', () => {
     expect(old.kind).toBe('redirect');
     const fresh = await t.interaction.begin({ request: request({ maxAge: 600 }), cookies: { session, browser }, afterPost: false });
     expect(fresh.kind === 'respond' && fresh.params.code).toBeTruthy();
+  });
+});
+
+describe('store steps', () => {
+  it('a new login counts its bounds and stores its flow in one step; a refused one stores no flow', async () => {
+    const t = setup({ flowLimits: { perBrowser: 1 } });
+    const browser = 'b'.repeat(24);
+    const first = await t.interaction.begin({ request: request(), cookies: { browser }, afterPost: false, address: '192.0.2.1' });
+    expect(first.kind).toBe('redirect');
+    expect(t.calls).toEqual(['incrementAll']);
+    expect(await t.ephemeral.count('flow')).toBe(1);
+    const refused = await t.interaction.begin({ request: request(), cookies: { browser }, afterPost: false, address: '192.0.2.1' });
+    expect(refused).toMatchObject({ kind: 'error', error: { description: 'too_many_logins', status: 429, headers: { 'Retry-After': '600' } } });
+    expect(await t.ephemeral.count('flow')).toBe(1);
+    expect(await t.ephemeral.get('rl-flows-total', 'all')).toBe(2);
+  });
+
+  it('the end of a login takes its flow and writes the session and the code in one step', async () => {
+    const t = setup();
+    const begun = await t.interaction.begin({ request: request(), cookies: {}, afterPost: false });
+    const browser = cookie(begun, 'browser')!;
+    const flow = await t.flows.load(flowIdOf(begun), browser);
+    t.calls.length = 0;
+    const answered = await t.interaction.answerEidForm('testid', { fields: Params.fromRecord({ flow: flow.id, csrf: flow.csrf, pid: PID, acr: 'substantial' }), cookies: { browser } });
+    expect(answered.kind).toBe('respond');
+    expect(t.calls).toEqual(['get flow', 'write']);
+    expect(await t.ephemeral.count('session')).toBe(1);
+    expect(await t.ephemeral.count('code')).toBe(1);
+    expect(await t.ephemeral.count('flow')).toBe(0);
+  });
+
+  it('of two concurrent answers to one flow one ends the login; the other writes neither session nor code', async () => {
+    const t = setup();
+    const begun = await t.interaction.begin({ request: request(), cookies: {}, afterPost: false });
+    const browser = cookie(begun, 'browser')!;
+    const flow = await t.flows.load(flowIdOf(begun), browser);
+    const answer = () => t.interaction.answerEidForm('testid', { fields: Params.fromRecord({ flow: flow.id, csrf: flow.csrf, pid: PID, acr: 'substantial' }), cookies: { browser } });
+    const [a, b] = await Promise.all([answer(), answer()]);
+    expect([a.kind, b.kind].sort()).toEqual(['error', 'respond']);
+    expect([a, b].find((s) => s.kind === 'error')).toMatchObject({ error: { description: 'flow_expired' } });
+    expect(await t.ephemeral.count('session')).toBe(1);
+    expect(await t.ephemeral.count('code')).toBe(1);
+  });
+
+  it('a login for a second client in the same browser replaces the session under a new cookie in the same step', async () => {
+    const t = setup();
+    const { session, browser } = await testIdLogin(t);
+    const before = await t.sessions.load(session);
+    const second = await testIdLogin(t, request({ clientId: 'rp2' }), { session, browser });
+    expect(second.session).not.toBe(session);
+    expect(await t.sessions.load(session)).toBeUndefined();
+    const after = await t.sessions.load(second.session);
+    expect(after?.session.sid).toBe(before?.session.sid);
+    expect(Object.keys(after!.session.contexts).sort()).toEqual(['rp', 'rp2']);
+    expect(await t.ephemeral.count('session')).toBe(1);
   });
 });
 

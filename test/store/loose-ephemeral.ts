@@ -1,4 +1,10 @@
-import type { EphemeralStore, ShortLivedKind } from '../../src/store/ports.js';
+import type { EphemeralStore, ShortLivedKind, ShortLivedWrites } from '../../src/store/ports.js';
+
+/** ShortLivedWrites with any namespace. */
+export interface LooseWrites {
+  remove?: readonly { ns: string; key: string }[];
+  put?: readonly { ns: string; key: string; value: unknown; ttlSeconds: number }[];
+}
 
 /**
  * The raw EphemeralStore port with any namespace and a chosen result type, for the tests of the
@@ -7,6 +13,10 @@ import type { EphemeralStore, ShortLivedKind } from '../../src/store/ports.js';
  */
 export function loose(store: EphemeralStore) {
   const k = (ns: string) => ns as ShortLivedKind;
+  const writes = (w: LooseWrites): ShortLivedWrites => ({
+    ...(w.remove ? { remove: w.remove.map((r) => ({ ...r, ns: k(r.ns) })) } : {}),
+    ...(w.put ? { put: w.put.map((p) => ({ ...p, ns: k(p.ns) })) } : {}),
+  });
   return {
     put: (ns: string, key: string, value: unknown, ttl: number) => store.put(k(ns), key, value, ttl),
     get: async <T = unknown>(ns: string, key: string) => (await store.get(k(ns), key)) as T | undefined,
@@ -14,6 +24,10 @@ export function loose(store: EphemeralStore) {
     add: (ns: string, key: string, value: unknown, ttl: number) => store.add(k(ns), key, value, ttl),
     delete: (ns: string, key: string) => store.delete(k(ns), key),
     increment: (ns: string, key: string, ttl: number) => store.increment(k(ns), key, ttl),
+    incrementAll: (counters: readonly { ns: string; key: string; ttlSeconds: number; max?: number }[], within?: LooseWrites) =>
+      store.incrementAll(counters.map((c) => ({ ...c, ns: k(c.ns) })), within && writes(within)),
+    write: (w: LooseWrites & { take?: { ns: string; key: string } }) =>
+      store.write({ ...writes(w), ...(w.take ? { take: { ...w.take, ns: k(w.take.ns) } } : {}) }),
     count: (ns: string) => store.count(k(ns)),
   };
 }

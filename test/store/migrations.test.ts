@@ -31,7 +31,7 @@ describe.skipIf(!url)('PostgreSQL migrations', () => {
       const tables = await pools[2]!.query<{ table_name: string }>(
         'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name', [schema]);
       expect(tables.rows.map((r) => r.table_name)).toEqual(
-        ['access_tokens', 'api_scopes', 'audit_log', 'clients', 'employer_rules', 'ephemeral', 'grants', 'refresh_tokens', 'schema_migrations', 'scope_access', 'scope_prefixes', 'secrets', 'signing_keys', 'testdata']);
+        ['access_tokens', 'api_scopes', 'audit_log', 'clients', 'employer_rules', 'ephemeral', 'grants', 'refresh_tokens', 'schema_migrations', 'scope_access', 'scope_prefixes', 'secrets', 'signing_keys', 'testdata', 'testdata_version']);
     } finally {
       await Promise.all(pools.map((p) => p.end()));
     }

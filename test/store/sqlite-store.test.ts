@@ -82,6 +82,26 @@ describe('ephemeral store: put/get and TTL', () => {
   });
 });
 
+describe('ephemeral store: expired rows are deleted by the steps that store', () => {
+  const rows = (ns: string) => (stores.db.prepare('SELECT count(*) AS n FROM ephemeral WHERE ns = ?').get(ns) as { n: number }).n;
+
+  it('write and incrementAll with writes purge expired rows, at most once a minute', async () => {
+    const e = loose(stores.ephemeral);
+    await e.put('old', 'a', 1, 1); // the first put purges (nothing) and starts the minute
+    clock.advance(61_000);
+    await e.write({ take: { ns: 'missing', key: 'k' }, put: [{ ns: 'x', key: '1', value: 1, ttlSeconds: 1 }] });
+    expect(rows('old')).toBe(0);
+    await e.put('old', 'b', 1, 1);
+    clock.advance(61_000);
+    await e.incrementAll([{ ns: 'rl', key: 'k', ttlSeconds: 60 }], { put: [{ ns: 'x', key: '2', value: 2, ttlSeconds: 60 }] });
+    expect(rows('old')).toBe(0);
+    await e.put('old', 'c', 1, 1);
+    clock.advance(30_000);
+    await e.write({ put: [{ ns: 'x', key: '3', value: 3, ttlSeconds: 60 }, { ns: 'x', key: '4', value: 4, ttlSeconds: 60 }] });
+    expect(rows('old')).toBe(1); // within the minute: not yet
+  });
+});
+
 describe('ephemeral store: take', () => {
   it('returns the value once and only once', async () => {
     const e = loose(stores.ephemeral);

@@ -137,6 +137,127 @@ export function runStoreConformance(name: string, factory: () => Promise<StoreFi
         expect(await loose(s.ephemeral).increment('rl', 'other', 60)).toBe(2);
       });
 
+      it('incrementAll counts several counters like increment, in fixed windows that later increments do not extend', async () => {
+        const e = loose(s.ephemeral);
+        expect(await e.incrementAll([])).toEqual([]);
+        expect(await e.increment('rl-a', 'k', 1)).toBe(1);
+        expect(await e.incrementAll([{ ns: 'rl-a', key: 'k', ttlSeconds: 60 }, { ns: 'rl-b', key: 'k', ttlSeconds: 60 }, { ns: 'rl-a', key: 'other', ttlSeconds: 1 }]))
+          .toEqual([2, 1, 1]);
+        // a counter named twice counts twice, in the order given; the others are counted once
+        expect(await e.incrementAll([{ ns: 'rl-b', key: 'k', ttlSeconds: 60 }, { ns: 'rl-a', key: 'k', ttlSeconds: 60 }, { ns: 'rl-b', key: 'k', ttlSeconds: 60 }]))
+          .toEqual([2, 3, 3]);
+        expect(await e.get('rl-b', 'k')).toBe(3);
+        expect(await e.increment('rl-a', 'k', 60)).toBe(4);
+        if (!fx.realTimeExpiry) fx.clock.advance(1001);
+        else await sleep(1200);
+        // rl-a/k and rl-a/other started with 1 s windows (the later 60 s did not extend them); rl-b/k with 60 s
+        expect(await e.incrementAll([{ ns: 'rl-a', key: 'k', ttlSeconds: 1 }, { ns: 'rl-b', key: 'k', ttlSeconds: 1 }, { ns: 'rl-a', key: 'other', ttlSeconds: 1 }]))
+          .toEqual([1, 4, 1]);
+      });
+
+      it('of 10 concurrent incrementAll of the same counters, every count is given exactly once', async () => {
+        const e = loose(s.ephemeral);
+        const batch = [{ ns: 'rl-x', key: 'b', ttlSeconds: 60 }, { ns: 'rl-y', key: 'a', ttlSeconds: 60 }, { ns: 'rl-x', key: 'a', ttlSeconds: 60 }];
+        // in different orders too: a store that locks rows must not deadlock
+        const results = await Promise.all(Array.from({ length: 10 }, (_, i) => e.incrementAll(i % 2 ? batch : [...batch].reverse())));
+        for (const pos of [0, 1, 2]) {
+          const name = `${batch[pos]!.ns}/${batch[pos]!.key}`;
+          const seen = results.map((r, i) => r[i % 2 ? pos : 2 - pos]!).sort((a, b) => a - b);
+          expect(seen, name).toEqual(Array.from({ length: 10 }, (_, j) => j + 1));
+        }
+      });
+
+      it('incrementAll with writes makes them in the same step only while every count is within its max', async () => {
+        const e = loose(s.ephemeral);
+        const counters = [{ ns: 'rl-a', key: 'k', ttlSeconds: 60, max: 2 }, { ns: 'rl-b', key: 'k', ttlSeconds: 60 }, { ns: 'rl-c', key: 'k', ttlSeconds: 60, max: 3 }];
+        await e.put('flow', 'old', 'o', 60);
+        expect(await e.incrementAll(counters, { put: [{ ns: 'flow', key: 'f1', value: { n: 1 }, ttlSeconds: 60 }], remove: [{ ns: 'flow', key: 'old' }] })).toEqual([1, 1, 1]);
+        expect(await e.get('flow', 'f1')).toEqual({ n: 1 });
+        expect(await e.get('flow', 'old')).toBeUndefined();
+        expect(await e.incrementAll(counters, { put: [{ ns: 'flow', key: 'f2', value: 2, ttlSeconds: 60 }] })).toEqual([2, 2, 2]);
+        expect(await e.get('flow', 'f2')).toBe(2);
+        // rl-a passes its max: every counter still counts, nothing is written
+        await e.put('flow', 'keep', 'k', 60);
+        expect(await e.incrementAll(counters, { put: [{ ns: 'flow', key: 'f3', value: 3, ttlSeconds: 60 }], remove: [{ ns: 'flow', key: 'keep' }] })).toEqual([3, 3, 3]);
+        expect(await e.get('flow', 'f3')).toBeUndefined();
+        expect(await e.get('flow', 'keep')).toBe('k');
+        expect(await e.get('rl-c', 'k')).toBe(3);
+        // a counter named twice: each naming is held to its own max (values 1 and 2 here)
+        expect(await e.incrementAll([{ ns: 'rl-d', key: 'k', ttlSeconds: 60, max: 1 }, { ns: 'rl-d', key: 'k', ttlSeconds: 60, max: 2 }], { put: [{ ns: 'flow', key: 'f4', value: 4, ttlSeconds: 60 }] })).toEqual([1, 2]);
+        expect(await e.get('flow', 'f4')).toBe(4);
+        expect(await e.incrementAll([{ ns: 'rl-e', key: 'k', ttlSeconds: 60, max: 2 }, { ns: 'rl-e', key: 'k', ttlSeconds: 60, max: 1 }], { put: [{ ns: 'flow', key: 'f5', value: 5, ttlSeconds: 60 }] })).toEqual([1, 2]);
+        expect(await e.get('flow', 'f5')).toBeUndefined();
+        // no counters: the writes are made
+        expect(await e.incrementAll([], { put: [{ ns: 'flow', key: 'f6', value: 6, ttlSeconds: 60 }] })).toEqual([]);
+        expect(await e.get('flow', 'f6')).toBe(6);
+      });
+
+      it('write deletes and stores several records in one step; records written so expire after their TTL', async () => {
+        const e = loose(s.ephemeral);
+        await e.put('session', 'old', 'o', 60);
+        await e.put('session', 'other', 'x', 60);
+        expect(await e.write({ remove: [{ ns: 'session', key: 'old' }, { ns: 'session', key: 'never' }], put: [{ ns: 'session', key: 'new', value: { s: 1 }, ttlSeconds: 60 }, { ns: 'code', key: 'c', value: 'v', ttlSeconds: 1 }] }))
+          .toEqual({ written: true });
+        expect(await e.get('session', 'old')).toBeUndefined();
+        expect(await e.get('session', 'new')).toEqual({ s: 1 });
+        expect(await e.get('code', 'c')).toBe('v');
+        expect(await e.get('session', 'other')).toBe('x');
+        expect(await e.write({})).toEqual({ written: true });
+        expect(await e.write({ put: [{ ns: 'one', key: 'k', value: 1, ttlSeconds: 60 }] })).toEqual({ written: true });
+        expect(await e.write({ remove: [{ ns: 'one', key: 'k' }] })).toEqual({ written: true });
+        expect(await e.get('one', 'k')).toBeUndefined();
+        if (!fx.realTimeExpiry) fx.clock.advance(1000);
+        else await sleep(1200);
+        expect(await e.get('code', 'c')).toBeUndefined();
+        expect(await e.get('session', 'new')).toEqual({ s: 1 });
+      });
+
+      it('write with take writes only when the taken record was there (and live), and takes it', async () => {
+        const e = loose(s.ephemeral);
+        await e.put('flow', 'f', { id: 'f' }, 60);
+        await e.put('session', 'old', 'o', 60);
+        const step = { remove: [{ ns: 'session', key: 'old' }], put: [{ ns: 'session', key: 'new', value: 'n', ttlSeconds: 60 }, { ns: 'code', key: 'c', value: 'v', ttlSeconds: 60 }] };
+        expect(await e.write({ take: { ns: 'flow', key: 'f' }, ...step })).toEqual({ written: true, taken: { id: 'f' } });
+        expect(await e.get('flow', 'f')).toBeUndefined();
+        expect([await e.get('session', 'old'), await e.get('session', 'new'), await e.get('code', 'c')]).toEqual([undefined, 'n', 'v']);
+        // taken already: nothing is written
+        await e.put('session', 'old2', 'o2', 60);
+        expect(await e.write({ take: { ns: 'flow', key: 'f' }, remove: [{ ns: 'session', key: 'old2' }], put: [{ ns: 'code', key: 'c2', value: 'v2', ttlSeconds: 60 }] })).toEqual({ written: false });
+        expect([await e.get('session', 'old2'), await e.get('code', 'c2')]).toEqual(['o2', undefined]);
+        // an expired record is not there either
+        await e.put('flow', 'short', 1, 1);
+        if (!fx.realTimeExpiry) fx.clock.advance(1000);
+        else await sleep(1200);
+        expect(await e.write({ take: { ns: 'flow', key: 'short' }, put: [{ ns: 'code', key: 'c3', value: 'v3', ttlSeconds: 60 }] })).toEqual({ written: false });
+        expect(await e.get('code', 'c3')).toBeUndefined();
+        // take alone
+        await e.put('flow', 'g', 'gv', 60);
+        expect(await e.write({ take: { ns: 'flow', key: 'g' } })).toEqual({ written: true, taken: 'gv' });
+        expect(await e.get('flow', 'g')).toBeUndefined();
+      });
+
+      it('of 20 concurrent writes taking one record exactly one is written', async () => {
+        const e = loose(s.ephemeral);
+        await e.put('flow', 'race', { n: 7 }, 60);
+        const results = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+          e.write({ take: { ns: 'flow', key: 'race' }, put: [{ ns: 'code', key: `c${i}`, value: i, ttlSeconds: 60 }] })));
+        const winners = results.flatMap((r, i) => (r.written ? [i] : []));
+        expect(winners).toHaveLength(1);
+        expect(results[winners[0]!]).toEqual({ written: true, taken: { n: 7 } });
+        const stored = await Promise.all(Array.from({ length: 20 }, (_, i) => e.get('code', `c${i}`)));
+        expect(stored.flatMap((v, i) => (v === undefined ? [] : [i]))).toEqual(winners);
+      });
+
+      it('a step that names one key twice is refused before anything is written', async () => {
+        const e = loose(s.ephemeral);
+        await e.put('flow', 'f', 1, 60);
+        await expect(e.write({ take: { ns: 'flow', key: 'f' }, put: [{ ns: 'flow', key: 'f', value: 2, ttlSeconds: 60 }] })).rejects.toThrow(/twice/);
+        await expect(e.write({ remove: [{ ns: 'a', key: 'k' }], put: [{ ns: 'a', key: 'k', value: 2, ttlSeconds: 60 }] })).rejects.toThrow(/twice/);
+        await expect(e.incrementAll([{ ns: 'rl', key: 'k', ttlSeconds: 60 }], { put: [{ ns: 'rl', key: 'k', value: 2, ttlSeconds: 60 }] })).rejects.toThrow(/twice/);
+        expect(await e.get('flow', 'f')).toBe(1);
+        expect(await e.get('rl', 'k')).toBeUndefined();
+      });
+
       it('delete removes the value and tolerates a missing key', async () => {
         await loose(s.ephemeral).put('ns', 'k', 'v', 60);
         await loose(s.ephemeral).delete('ns', 'k');

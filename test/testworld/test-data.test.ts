@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { TestDataStore } from '../../src/store/ports.js';
 import { emptyTestWorldExtras, type Fixtures } from '../../src/fixtures/fixture-types.js';
 import { SqliteTestDataStore } from '../../src/store/sqlite/sqlite-testdata-store.js';
 import { openSqlite } from '../../src/store/sqlite/sqlite-database.js';
@@ -77,5 +81,68 @@ describe('TestDataAdmin', () => {
     expect(await admin.remove('t', 'roles', [NEW, MAIN])).toMatchObject({ ok: false, status: 400 });
     expect(await admin.remove('t', 'roles', [NEW, NEWORG, 'DAGL'])).toEqual({ ok: true, value: undefined });
     expect(actionsFor(await world.current(), NEW, NEWORG, 'skjema')).toEqual([]);
+  });
+});
+
+describe('TestWorld.current', () => {
+  const dirs: string[] = [];
+  const dbs: ReturnType<typeof openSqlite>[] = [];
+  afterEach(() => {
+    for (const db of dbs.splice(0)) db.close();
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  /** Two store objects on one SQLite file, each with its own connection (two instances, or the server and the CLI). */
+  const twoStores = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ap-testworld-'));
+    dirs.push(dir);
+    const path = join(dir, 'db.sqlite');
+    dbs.push(openSqlite(path), openSqlite(path));
+    return [new SqliteTestDataStore(dbs[0]!), new SqliteTestDataStore(dbs[1]!)] as const;
+  };
+  const org = (orgno: string, name: string) => ({ kind: 'organizations' as const, key: orgno, created: '2026-01-01T00:00:00.000Z', data: { orgno, name, unit_type: 'AS', parent_orgno: null, deleted: false } });
+  /** Records the calls a TestWorld makes on its store. */
+  const recording = (store: TestDataStore) => {
+    const calls: string[] = [];
+    const wrapped: TestDataStore = {
+      list: (kind) => { calls.push('list'); return store.list(kind); },
+      put: (e) => store.put(e),
+      delete: (k, key) => store.delete(k, key),
+      changedSince: (v) => { calls.push(`changedSince(${v})`); return store.changedSince(v); },
+    };
+    return { calls, wrapped };
+  };
+
+  it('asks only for the version while nothing changed, and gives the same world object', async () => {
+    const [store] = twoStores();
+    const { calls, wrapped } = recording(store);
+    const world = new TestWorld(fixtures, wrapped);
+    const w1 = await world.current();
+    expect(w1).toBe(fixtures); // nothing stored: the fixtures themselves
+    await store.put(org(NEWORG, 'NY AS'));
+    const w2 = await world.current();
+    expect(w2.organizations.map((o) => o.orgno)).toEqual([MAIN, SUB, NEWORG]);
+    expect(await world.current()).toBe(w2);
+    expect(await world.current()).toBe(w2);
+    expect(calls).toHaveLength(4);
+    expect(calls.every((c) => c.startsWith('changedSince('))).toBe(true);
+    expect(calls[0]).toBe('changedSince(undefined)');
+    expect(new Set(calls.slice(2)).size).toBe(1); // the same version asked about while nothing changed
+  });
+
+  it('sees every kind of write made through another store object on the same database at the next call', async () => {
+    const [mine, theirs] = twoStores();
+    const world = new TestWorld(fixtures, mine);
+    const orgs = async () => (await world.current()).organizations.map((o) => `${o.orgno} ${o.name}`);
+    expect(await orgs()).toEqual([`${MAIN} ALFA AS`, `${SUB} ALFA AS AVD`]);
+    await theirs.put(org(NEWORG, 'NY AS'));
+    expect(await orgs()).toEqual([`${MAIN} ALFA AS`, `${SUB} ALFA AS AVD`, `${NEWORG} NY AS`]);
+    await theirs.put(org(NEWORG, 'NYTT NAVN AS'));
+    expect(await orgs()).toEqual([`${MAIN} ALFA AS`, `${SUB} ALFA AS AVD`, `${NEWORG} NYTT NAVN AS`]);
+    await theirs.put(org(MAIN, 'ALFA OMDØPT AS'));
+    expect(await orgs()).toEqual([`${MAIN} ALFA OMDØPT AS`, `${SUB} ALFA AS AVD`, `${NEWORG} NYTT NAVN AS`]);
+    expect(await theirs.delete('organizations', NEWORG)).toBe(true);
+    expect(await orgs()).toEqual([`${MAIN} ALFA OMDØPT AS`, `${SUB} ALFA AS AVD`]);
+    expect(await theirs.delete('organizations', MAIN)).toBe(true);
+    expect(await world.current()).toBe(fixtures);
   });
 });

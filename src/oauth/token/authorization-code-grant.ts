@@ -4,7 +4,7 @@ import { randomId } from '../../core/random.js';
 import type { Params } from '../../core/params.js';
 import type { EphemeralStore, Grant, IssuedTokenRecords } from '../../store/ports.js';
 import { pairwiseSubject } from '../../tokens/pairwise-subject.js';
-import { grantOfUsedCode, markCodeUsed, takeCode } from '../authorization-code.js';
+import { grantOfUsedCode, takeCode } from '../authorization-code.js';
 import type { AuthenticatedClient } from '../client-auth/client-auth-types.js';
 import { grantLifetimeSeconds, issueIdToken, newRefreshToken, signAccessToken, type IssueDeps, type TokenResponse } from './issue-tokens.js';
 import { isValidVerifier, verifyS256 } from './pkce.js';
@@ -29,7 +29,9 @@ export async function authorizationCodeGrant(deps: CodeGrantDeps, auth: Authenti
   const verifier = body.get('code_verifier');
   if (verifier !== undefined && !isValidVerifier(verifier)) throw new OAuthError('invalid_request', 'code_verifier must be 43-128 characters of [A-Za-z0-9-._~]', 'json');
 
-  const rec = await takeCode(deps.ephemeral, code);
+  // The grant's id is chosen first, so that taking the code remembers it in the same step.
+  const grantId = randomId(16);
+  const rec = await takeCode(deps.ephemeral, code, { grantId, ttlSeconds: auth.client.authorization_lifetime });
   if (!rec) {
     // A code presented again: revoke what its first redemption issued (RFC 6749 §4.1.2).
     const grantId = await grantOfUsedCode(deps.ephemeral, code);
@@ -53,7 +55,7 @@ export async function authorizationCodeGrant(deps: CodeGrantDeps, auth: Authenti
   const now = deps.now();
   const ctx = rec.context;
   const grant: Grant = {
-    id: randomId(16),
+    id: grantId,
     clientId: client.client_id,
     sub: pairwiseSubject(deps.pairwiseSalt, client.client_id, ctx.subjectRef),
     pid: ctx.pid,
@@ -87,7 +89,6 @@ export async function authorizationCodeGrant(deps: CodeGrantDeps, auth: Authenti
     records.refreshToken = rt.record;
   }
   await deps.grants.createGrant(grant, records);
-  await markCodeUsed(deps.ephemeral, code, grant.id, client.authorization_lifetime);
   if (grant.authorizationDetails) res.authorization_details = grant.authorizationDetails;
   return res;
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '../../core/clock.js';
-import type { EphemeralStore } from '../ports.js';
+import { allWithin, checkedWrites, groupCounters } from '../counter-batch.js';
+import type { CounterIncrement, EphemeralStore, ShortLivedKey, ShortLivedWrites } from '../ports.js';
 
 interface Entry {
   value: string;
@@ -42,11 +43,15 @@ export class MemoryEphemeralStore implements EphemeralStore {
   }
 
   async take<T>(ns: string, key: string): Promise<T | undefined> {
+    return this.takeNow(ns, key) as T | undefined;
+  }
+
+  private takeNow(ns: string, key: string): unknown {
     const k = `${ns}\n${key}`;
     const e = this.live(k);
     if (!e) return undefined;
     this.map.delete(k);
-    return JSON.parse(e.value) as T;
+    return JSON.parse(e.value);
   }
 
   async add(ns: string, key: string, value: unknown, ttlSeconds: number): Promise<boolean> {
@@ -57,6 +62,36 @@ export class MemoryEphemeralStore implements EphemeralStore {
   }
 
   async increment(ns: string, key: string, ttlSeconds: number): Promise<number> {
+    return this.incrementNow(ns, key, ttlSeconds);
+  }
+
+  /** Synchronous: nothing runs between the increments and the writes. */
+  async incrementAll(counters: readonly CounterIncrement[], within?: ShortLivedWrites): Promise<number[]> {
+    const writes = within && checkedWrites(within, groupCounters(counters));
+    const counts = counters.map((c) => this.incrementNow(c.ns, c.key, c.ttlSeconds));
+    if (writes && allWithin(counters, counts)) this.apply(writes);
+    return counts;
+  }
+
+  async write(writes: ShortLivedWrites & { take?: ShortLivedKey }): Promise<{ written: boolean; taken?: unknown }> {
+    const checked = checkedWrites(writes, writes.take ? [writes.take] : []);
+    if (!writes.take) {
+      this.apply(checked);
+      return { written: true };
+    }
+    const taken = this.takeNow(writes.take.ns, writes.take.key);
+    if (taken === undefined) return { written: false };
+    this.apply(checked);
+    return { written: true, taken };
+  }
+
+  private apply(writes: ShortLivedWrites): void {
+    const now = this.clock.now();
+    for (const r of writes.remove ?? []) this.map.delete(`${r.ns}\n${r.key}`);
+    for (const p of writes.put ?? []) this.map.set(`${p.ns}\n${p.key}`, { value: JSON.stringify(p.value), expiresAt: now + p.ttlSeconds * 1000 });
+  }
+
+  private incrementNow(ns: string, key: string, ttlSeconds: number): number {
     const k = `${ns}\n${key}`;
     const e = this.live(k);
     const n = e ? Number(JSON.parse(e.value)) + 1 : 1;

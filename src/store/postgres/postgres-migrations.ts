@@ -37,4 +37,18 @@ export const POSTGRES_MIGRATIONS: string[] = [
   `,
   // 4: API scopes, prefixes and access lists (spec §15.4)
   POSTGRES_SCOPE_MIGRATION,
+  // 5: the test data's version, changed by every write to testdata in the writing transaction
+  // (a trigger, so writers need not know), read on every login (src/store/postgres/postgres-testdata-store.ts).
+  // The function keeps the schema it was created in, so it finds the table whatever the caller's search_path.
+  `
+  CREATE TABLE testdata_version (id integer PRIMARY KEY CHECK (id = 1), version bigint NOT NULL);
+  INSERT INTO testdata_version (id, version) VALUES (1, 0);
+  CREATE FUNCTION testdata_bump_version() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+  BEGIN
+    UPDATE testdata_version SET version = version + 1 WHERE id = 1;
+    RETURN NULL;
+  END $$;
+  CREATE TRIGGER testdata_version AFTER INSERT OR UPDATE OR DELETE ON testdata FOR EACH ROW EXECUTE FUNCTION testdata_bump_version();
+  CREATE TRIGGER testdata_version_truncate AFTER TRUNCATE ON testdata FOR EACH STATEMENT EXECUTE FUNCTION testdata_bump_version();
+  `,
 ];

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { createClient } from 'redis';
-import type { EphemeralStore } from '../ports.js';
+import { checkedWrites, groupCounters } from '../counter-batch.js';
+import type { CounterIncrement, EphemeralStore, ShortLivedKey, ShortLivedPut, ShortLivedWrites } from '../ports.js';
 
 /**
  * Before the first successful connection, give up after a few attempts so a wrong REDIS_URL fails
@@ -24,8 +26,10 @@ type RedisClient = ReturnType<typeof makeClient>;
 
 /**
  * The EphemeralStore on Redis, with Redis's own (real-time) expiry:
- * put = SET EX, take = GETDEL, add = SET NX EX. Keys are `<prefix>:<ns>:<key>` (prefix "ap"
- * by default; tests use a random one). Needs Redis >= 6.2 (GETDEL).
+ * put = SET EX, take = GETDEL, add = SET NX EX, increment = INCR + EXPIRE NX in a MULTI; steps
+ * that must write only on a condition (a take that found its key, counters within their max) are
+ * Lua scripts. Keys are `<prefix>:<ns>:<key>` (prefix "ap" by default; tests use a random one).
+ * Needs Redis >= 7.0 (EXPIRE NX; GETDEL since 6.2) with EVAL/EVALSHA allowed.
  *
  * Unlike the SQL stores, expiry does not follow the injected Clock: Redis decides.
  */
@@ -64,8 +68,68 @@ export class RedisEphemeralStore implements EphemeralStore {
   async increment(ns: string, key: string, ttlSeconds: number): Promise<number> {
     const k = this.k(ns, key);
     // INCR and EXPIRE NX in one transaction: the first increment sets the window, later ones keep it.
-    const [n] = await this.client.multi().incr(k).expire(k, Math.max(1, Math.ceil(ttlSeconds)), 'NX').exec();
+    const [n] = await this.client.multi().incr(k).expire(k, windowSeconds(ttlSeconds), 'NX').exec();
     return Number(n);
+  }
+
+  /**
+   * Every counter's INCR and EXPIRE NX in one MULTI: one round trip, applied together. With
+   * `within`, one Lua script (atomic too) that also makes the writes when no counter passed its max.
+   */
+  async incrementAll(counters: readonly CounterIncrement[], within?: ShortLivedWrites): Promise<number[]> {
+    if (within) {
+      const writes = checkedWrites(within, groupCounters(counters));
+      const keys = [...counters.map((c) => this.k(c.ns, c.key)), ...writes.remove.map((r) => this.k(r.ns, r.key)), ...writes.put.map((p) => this.k(p.ns, p.key))];
+      const args = [
+        String(counters.length), String(writes.remove.length),
+        ...counters.flatMap((c) => [String(windowSeconds(c.ttlSeconds)), c.max === undefined ? '' : String(c.max)]),
+        ...putArgs(writes.put),
+      ];
+      const counts = (await this.script(INCREMENT_THEN_WRITE, keys, args)) as number[];
+      return counts.map(Number);
+    }
+    if (counters.length === 0) return [];
+    const multi = this.client.multi();
+    for (const c of counters) {
+      const k = this.k(c.ns, c.key);
+      multi.incr(k).expire(k, windowSeconds(c.ttlSeconds), 'NX');
+    }
+    const replies = await multi.exec();
+    return counters.map((_, i) => Number(replies[2 * i]));
+  }
+
+  /** Without `take`, one MULTI (or the single command); with it, one Lua script: GETDEL, then the writes only when it found the key. */
+  async write(writes: ShortLivedWrites & { take?: ShortLivedKey }): Promise<{ written: boolean; taken?: unknown }> {
+    const { remove, put } = checkedWrites(writes, writes.take ? [writes.take] : []);
+    if (writes.take) {
+      const keys = [this.k(writes.take.ns, writes.take.key), ...remove.map((r) => this.k(r.ns, r.key)), ...put.map((p) => this.k(p.ns, p.key))];
+      const v = (await this.script(TAKE_THEN_WRITE, keys, ['', String(remove.length), ...putArgs(put)])) as string | null;
+      return v === null ? { written: false } : { written: true, taken: JSON.parse(v) };
+    }
+    if (remove.length + put.length === 1) {
+      if (remove[0]) await this.delete(remove[0].ns, remove[0].key);
+      else await this.put(put[0]!.ns, put[0]!.key, put[0]!.value, put[0]!.ttlSeconds);
+    } else if (remove.length + put.length > 1) {
+      const multi = this.client.multi();
+      for (const r of remove) multi.del(this.k(r.ns, r.key));
+      for (const p of put) {
+        const expiration = expiry(p.ttlSeconds);
+        if (expiration) multi.set(this.k(p.ns, p.key), JSON.stringify(p.value), { expiration });
+        else multi.del(this.k(p.ns, p.key));
+      }
+      await multi.exec();
+    }
+    return { written: true };
+  }
+
+  /** EVALSHA, and EVAL when the server does not know the script yet (a restart, SCRIPT FLUSH). */
+  private async script(s: LuaScript, keys: string[], args: string[]): Promise<unknown> {
+    try {
+      return await this.client.evalSha(s.sha, { keys, arguments: args });
+    } catch (e) {
+      if (!String((e as Error).message).startsWith('NOSCRIPT')) throw e;
+      return this.client.eval(s.source, { keys, arguments: args });
+    }
   }
 
   async add(ns: string, key: string, value: unknown, ttlSeconds: number): Promise<boolean> {
@@ -94,6 +158,57 @@ export class RedisEphemeralStore implements EphemeralStore {
     }
   }
 }
+
+/** A counter's window in whole seconds (EXPIRE takes seconds; at least one). */
+const windowSeconds = (ttlSeconds: number) => Math.max(1, Math.ceil(ttlSeconds));
+
+interface LuaScript { source: string; sha: string }
+const lua = (source: string): LuaScript => ({ source, sha: createHash('sha1').update(source).digest('hex') });
+
+/** Per record to store: the JSON value and the lifetime in milliseconds (0: already expired, so deleted). */
+const putArgs = (put: readonly ShortLivedPut[]) =>
+  put.flatMap((p) => [JSON.stringify(p.value), String(p.ttlSeconds > 0 ? Math.max(1, Math.round(p.ttlSeconds * 1000)) : 0)]);
+
+/** The writes of a script: KEYS from `first` = the keys to delete (ARGV[2] of them), then those to store; ARGV from `arg` = value, ms pairs. */
+const LUA_WRITES = `
+local function writes(first, arg)
+  local nr = tonumber(ARGV[2])
+  for i = first, first + nr - 1 do redis.call('DEL', KEYS[i]) end
+  for i = first + nr, #KEYS do
+    local ms = tonumber(ARGV[arg + 1])
+    if ms > 0 then redis.call('SET', KEYS[i], ARGV[arg], 'PX', ms) else redis.call('DEL', KEYS[i]) end
+    arg = arg + 2
+  end
+end
+`;
+
+/** KEYS: the key to take, then the writes' keys. ARGV: '', the number of deletes, then value, ms pairs. Returns the taken value or nil. */
+const TAKE_THEN_WRITE = lua(`${LUA_WRITES}
+local v = redis.call('GETDEL', KEYS[1])
+if not v then return false end
+writes(2, 3)
+return v
+`);
+
+/**
+ * KEYS: the counters (ARGV[1] of them), then the writes' keys. ARGV: the number of counters, the
+ * number of deletes, each counter's window (s) and max ('' for none), then value, ms pairs.
+ * Returns the counts; the writes are made when no count passed its max.
+ */
+const INCREMENT_THEN_WRITE = lua(`${LUA_WRITES}
+local n = tonumber(ARGV[1])
+local counts = {}
+local within = true
+for i = 1, n do
+  local c = redis.call('INCR', KEYS[i])
+  redis.call('EXPIRE', KEYS[i], ARGV[1 + 2 * i], 'NX')
+  counts[i] = c
+  local max = ARGV[2 + 2 * i]
+  if max ~= '' and c > tonumber(max) then within = false end
+end
+if within then writes(n + 1, 3 + 2 * n) end
+return counts
+`);
 
 /** EX for whole seconds, PX (milliseconds) for fractional TTLs; undefined when already expired. */
 function expiry(ttlSeconds: number): { type: 'EX' | 'PX'; value: number } | undefined {

@@ -32,4 +32,13 @@ export const SQLITE_MIGRATIONS: string[] = [
   `,
   // 5: API scopes, prefixes and access lists (spec §15.4)
   SQLITE_SCOPE_MIGRATION,
+  // 6: the test data's version, changed by every write to testdata in the writing transaction
+  // (triggers, so writers need not know), read on every login (src/store/sqlite/sqlite-testdata-store.ts)
+  `
+  CREATE TABLE testdata_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
+  INSERT INTO testdata_version (id, version) VALUES (1, 0);
+  CREATE TRIGGER testdata_version_insert AFTER INSERT ON testdata BEGIN UPDATE testdata_version SET version = version + 1 WHERE id = 1; END;
+  CREATE TRIGGER testdata_version_update AFTER UPDATE ON testdata BEGIN UPDATE testdata_version SET version = version + 1 WHERE id = 1; END;
+  CREATE TRIGGER testdata_version_delete AFTER DELETE ON testdata BEGIN UPDATE testdata_version SET version = version + 1 WHERE id = 1; END;
+  `,
 ];
