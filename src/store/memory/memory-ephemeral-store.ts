@@ -17,9 +17,16 @@ interface Entry {
 export class MemoryEphemeralStore implements EphemeralStore {
   private readonly map = new Map<string, Entry>();
   private readonly timer: NodeJS.Timeout;
+  private sweeping?: Promise<void>;
+  private slice?: NodeJS.Immediate;
 
-  constructor(private readonly clock: Clock, sweepMs = 60_000) {
-    this.timer = setInterval(() => this.sweep(), sweepMs);
+  /**
+   * @param sweepMs how often expired entries are removed (they are never returned in between)
+   * @param sliceSize entries looked at per turn of the event loop while sweeping: with hundreds of
+   *   thousands of sessions a sweep in one go would hold up every request for tens of milliseconds
+   */
+  constructor(private readonly clock: Clock, sweepMs = 60_000, private readonly sliceSize = 5000) {
+    this.timer = setInterval(() => { void this.sweepInSlices(); }, sweepMs);
     this.timer.unref();
   }
 
@@ -116,7 +123,35 @@ export class MemoryEphemeralStore implements EphemeralStore {
     for (const [k, e] of this.map) if (e.expiresAt <= now) this.map.delete(k);
   }
 
+  /**
+   * Removes expired entries `sliceSize` at a time, yielding to the event loop between slices
+   * (deleting the current entry while iterating a Map is safe; entries added meanwhile may or may
+   * not be visited, and are not expired anyway). One sweep at a time.
+   */
+  sweepInSlices(): Promise<void> {
+    this.sweeping ??= new Promise<void>((resolve) => {
+      const entries = this.map.entries();
+      const step = () => {
+        const now = this.clock.now();
+        for (let i = 0; i < this.sliceSize; i++) {
+          const next = entries.next();
+          if (next.done) {
+            this.sweeping = undefined;
+            this.slice = undefined;
+            resolve();
+            return;
+          }
+          if (next.value[1].expiresAt <= now) this.map.delete(next.value[0]);
+        }
+        this.slice = setImmediate(step);
+      };
+      step();
+    });
+    return this.sweeping;
+  }
+
   close(): void {
     clearInterval(this.timer);
+    if (this.slice) clearImmediate(this.slice);
   }
 }
