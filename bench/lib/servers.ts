@@ -2,7 +2,7 @@
  * Starting and stopping the benchmarked servers (ours and node-oidc-provider) as child processes,
  * reading their store-call counters, and driving logins against them.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +45,15 @@ export interface Spec {
   cleanup?: () => Promise<void>;
 }
 
+let built = false;
+/** Our server runs as `npm start` runs it: the bundle, rebuilt once per bench run so it is never stale. */
+function ourEntry(): string {
+  if (process.env.BENCH_SERVER_ENTRY) return process.env.BENCH_SERVER_ENTRY;
+  if (!built) execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  built = true;
+  return 'build/src/main.mjs';
+}
+
 export function ourSpec(dir: string, store: 'embedded' | 'pg+redis'): Spec {
   const clients = join(dir, 'clients.json');
   if (!existsSync(clients)) {
@@ -72,7 +81,7 @@ export function ourSpec(dir: string, store: 'embedded' | 'pg+redis'): Spec {
   return {
     label: store === 'embedded' ? 'ansattporten (SQLite + memory)' : 'ansattporten (PostgreSQL + Redis)',
     flow: oursFlow,
-    args: [...(process.env.BENCH_OUR_NODE_FLAGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', '--import', './bench/store-call-counter.ts', process.env.BENCH_SERVER_ENTRY || (existsSync('build/src/main.mjs') ? 'build/src/main.mjs' : 'src/main.ts')],
+    args: [...(process.env.BENCH_OUR_NODE_FLAGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', '--import', './bench/store-call-counter.ts', ourEntry()],
     env,
     cleanup: store === 'pg+redis' ? () => dropStoreData(schema, prefix) : undefined,
   };
