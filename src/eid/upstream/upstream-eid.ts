@@ -31,8 +31,8 @@ interface UpstreamRequestState {
 }
 
 /**
- * openid-client, imported on first use: a deployment without upstream eIDs never loads it, so an
- * idle server does not hold it (scripts/build.mjs keeps it apart).
+ * openid-client, imported when the first upstream eID is configured: a deployment without one
+ * never loads it (test/e2e/built-start.test.ts).
  */
 let openidClientModule: Promise<typeof import('openid-client')> | undefined;
 function openidClient(): Promise<typeof import('openid-client')> {
@@ -72,6 +72,7 @@ export class UpstreamEid {
    */
   constructor(readonly cfg: UpstreamEidConfig, private readonly clock: Clock, private readonly net: { fetch?: FetchLike } = {}) {
     this.descriptor = { id: cfg.id, name: cfg.name ?? PRESET_NAMES[cfg.preset], acr: cfg.acr ?? defaultAcr(cfg.preset) };
+    void openidClient(); // loading starts with the configured eID, not with its first login
   }
 
   /** Discovered lazily and cached; a failed discovery is retried on the next login. */

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseCaPem, parseCrl, type CertificateTrust } from './certificate-trust.js';
+import { loadPkijs, parseCaPem, parseCrl, type CertificateTrust } from './certificate-trust.js';
 
 /**
  * Reads the trust store for business certificates from the configured files (read once, at
@@ -8,6 +8,7 @@ import { parseCaPem, parseCrl, type CertificateTrust } from './certificate-trust
  */
 export async function loadCertificateTrust(cfg: { trusted_cas: string[]; crls: string[] } | undefined): Promise<CertificateTrust | undefined> {
   if (!cfg || cfg.trusted_cas.length === 0) return undefined;
+  await loadPkijs(); // here, at start, rather than in the first client authentication with x5c
   const anchors = cfg.trusted_cas.flatMap((f) => parseCaPem(readFileSync(f, 'utf8'), f));
   const crls: CertificateTrust['crls'] = [];
   for (const f of cfg.crls) crls.push(...(await parseCrl(readFileSync(f), f)));
