@@ -72,7 +72,7 @@ try {
   await startOnce(dataDir); // creates the signing keys
   const runs: { startMs: number; rss: number }[] = [];
   for (let i = 0; i < STARTS; i++) runs.push(await startOnce(dataDir));
-  console.log(`node ${NODE_ARGS.join(' ')} ${ENTRY}, embedded store, ${STARTS} starts with stored keys`);
+  console.log(`node ${[...NODE_ARGS, ENTRY].join(' ')}, embedded store, ${STARTS} starts with stored keys`);
   console.log(`  start to first discovery: median ${median(runs.map((r) => r.startMs)).toFixed(0)} ms (${runs.map((r) => r.startMs.toFixed(0)).join(', ')})`);
   console.log(`  VmRSS ${IDLE_MS} ms later:     median ${median(runs.map((r) => r.rss)).toFixed(1)} MiB (${runs.map((r) => r.rss.toFixed(1)).join(', ')})`);
 } finally {
