@@ -26,6 +26,7 @@ import { loggerOptions, pathOnly } from './observability/logging.js';
 import { registerMetrics } from './observability/metrics-endpoint.js';
 import { requestIdOf } from './observability/request-id.js';
 import { trustProxyOption } from './config/trust-proxy.js';
+import { lazySchemaCompilers } from './http/lazy-schema-compilers.js';
 
 const FORM_BODY_LIMIT = 64 * 1024;
 
@@ -50,6 +51,8 @@ export async function buildApp(config: Config, opts: ServiceOptions & { logger?:
     trustProxy: trustProxyOption(config.trust_proxy),
     requestIdHeader: false,
     return503OnClosing: true,
+    // No route declares a JSON Schema: ajv loads only if one ever does (src/http/lazy-schema-compilers.ts).
+    schemaController: { compilersFactory: lazySchemaCompilers() },
   });
 
   // Forms keep repeated parameters so the protocol can refuse them.

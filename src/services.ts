@@ -76,9 +76,9 @@ export interface RequestLimits {
   adminLoginsTotal: FixedWindowLimit;
 }
 
-function loadClientCertificates(config: Config): CertificateTrust | undefined {
+async function loadClientCertificates(config: Config): Promise<CertificateTrust | undefined> {
   try {
-    return loadCertificateTrust(config.client_certificates);
+    return await loadCertificateTrust(config.client_certificates);
   } catch (e) {
     throw new ConfigError(`client_certificates: ${(e as Error).message}`);
   }
@@ -92,7 +92,7 @@ export interface ServiceOptions {
 export async function createServices(config: Config, opts: ServiceOptions = {}): Promise<Services> {
   const clock = opts.clock ?? systemClock;
   // Read before anything is started, so a bad file stops the start cleanly.
-  const clientCertificates = loadClientCertificates(config);
+  const clientCertificates = await loadClientCertificates(config);
   const stores = opts.stores ?? (await createStores(config, clock));
   const fixtures = loadFixturesFile(config.fixturesFile);
   const keyStore = protectSigningKeys(stores, config);

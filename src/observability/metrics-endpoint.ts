@@ -8,6 +8,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Metrics } from './metrics.js';
+import { lazySchemaCompilers } from '../http/lazy-schema-compilers.js';
 
 export interface MetricsProtection {
   token?: string;
@@ -41,7 +42,7 @@ export function registerMetrics(app: FastifyInstance, metrics: Metrics, protecti
     addRoute(app, metrics, protection.token);
     return undefined;
   }
-  const separate = Fastify({ logger: false });
+  const separate = Fastify({ logger: false, schemaController: { compilersFactory: lazySchemaCompilers() } });
   addRoute(separate, metrics, protection.token);
   app.addHook('onClose', async () => { await separate.close(); });
   return separate;

@@ -14,8 +14,12 @@ interface PartyGroup {
   subunits: Party[];
 }
 
-const collator = new Intl.Collator('nb', { sensitivity: 'base', numeric: true });
-const byName = (a: Party, b: Party): number => collator.compare(a.name, b.name) || a.orgno.localeCompare(b.orgno);
+/** Made on first use: a collator loads ICU's collation data, which an idle server does not need. */
+let collator: Intl.Collator | undefined;
+const byName = (a: Party, b: Party): number => {
+  collator ??= new Intl.Collator('nb', { sensitivity: 'base', numeric: true });
+  return collator.compare(a.name, b.name) || a.orgno.localeCompare(b.orgno);
+};
 
 /**
  * Main units with their listed sub-units beneath them. A sub-unit whose main unit is not in the

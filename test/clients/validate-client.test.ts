@@ -406,6 +406,15 @@ describe('validateClientInput: logout URIs', () => {
     expect(fieldsOf(minimal({ backchannel_logout_uri: 'https://fag.example.no.evil.com/bcl' }))).toEqual(['backchannel_logout_uri']);
   });
 
+  it('a logout URI on a redirect URI\'s own host is accepted; a refusal names each registrable domain once, in order', () => {
+    const redirect_uris = ['https://a.example.no/cb', 'https://app.other.example/cb', 'https://b.example.no/cb', 'https://a.example.no/cb2'];
+    expect(ok(minimal({ redirect_uris, frontchannel_logout_uri: 'https://app.other.example/fcl' })).frontchannel_logout_uri).toBe('https://app.other.example/fcl');
+    expect(ok(minimal({ redirect_uris, backchannel_logout_uri: 'https://b.example.no/bcl' })).backchannel_logout_uri).toBe('https://b.example.no/bcl');
+    expect(errLines(minimal({ redirect_uris, backchannel_logout_uri: 'https://example.com/bcl' }))).toEqual([
+      'backchannel_logout_uri: host "example.com" must be in the same registrable domain as one of the redirect_uris ("example.no", "other.example")',
+    ]);
+  });
+
   it('the registrable domain follows the Public Suffix List, private section included', () => {
     // kommune.no is a public suffix: two municipalities are two sites
     const kommune = { redirect_uris: ['https://app.oslo.kommune.no/cb'] };

@@ -17,8 +17,8 @@ interface ClientUris {
 
 export function readUris(r: FieldReader, rules: UriRules): ClientUris {
   const { errors } = r;
-  /** The registrable domains of the redirect URIs. */
-  const redirectSites = new Set<string>();
+  /** The hosts of the redirect URIs (their registrable domains are looked up only when needed). */
+  const redirectHosts = new Set<string>();
   const redirectIn = r.optStringArray('redirect_uris');
   if (r.get('redirect_uris') === undefined) errors.push({ field: 'redirect_uris', message: 'is required' });
   else if (redirectIn && redirectIn.length === 0) errors.push({ field: 'redirect_uris', message: 'must not be empty' });
@@ -27,7 +27,7 @@ export function readUris(r: FieldReader, rules: UriRules): ClientUris {
     let ok = true;
     redirectIn.forEach((uri, i) => {
       const u = checkRedirectStyleUri(uri, `redirect_uris[${i}]`, rules, errors);
-      if (u) redirectSites.add(registrableDomain(u.hostname));
+      if (u) redirectHosts.add(u.hostname);
       else ok = false;
     });
     if (ok) redirectUris = redirectIn;
@@ -48,12 +48,16 @@ export function readUris(r: FieldReader, rules: UriRules): ClientUris {
     if (v === undefined) return undefined;
     const u = checkRedirectStyleUri(v, k, rules, errors);
     if (!u) return undefined;
-    if (redirectSites.size > 0 && !redirectSites.has(registrableDomain(u.hostname))) {
-      errors.push({
-        field: k,
-        message: `host ${q(u.hostname)} must be in the same registrable domain as one of the redirect_uris (${[...redirectSites].map(q).join(', ')})`,
-      });
-      return undefined;
+    // A redirect URI's own host is trivially in its registrable domain.
+    if (redirectHosts.size > 0 && !redirectHosts.has(u.hostname)) {
+      const redirectSites = new Set([...redirectHosts].map(registrableDomain));
+      if (!redirectSites.has(registrableDomain(u.hostname))) {
+        errors.push({
+          field: k,
+          message: `host ${q(u.hostname)} must be in the same registrable domain as one of the redirect_uris (${[...redirectSites].map(q).join(', ')})`,
+        });
+        return undefined;
+      }
     }
     return v as string;
   };

@@ -1,4 +1,4 @@
-import * as oidc from 'openid-client';
+import type * as oidc from 'openid-client';
 import { compactVerify, createRemoteJWKSet, customFetch, importJWK, type JWK } from 'jose';
 import type { FetchLike } from '../../net/safe-fetch.js';
 import type { Clock } from '../../core/clock.js';
@@ -28,6 +28,16 @@ interface UpstreamRequestState {
   state: string;
   nonce: string;
   verifier: string;
+}
+
+/**
+ * openid-client, imported when the first upstream eID is configured: a deployment without one
+ * never loads it (test/e2e/built-start.test.ts).
+ */
+let openidClientModule: Promise<typeof import('openid-client')> | undefined;
+function openidClient(): Promise<typeof import('openid-client')> {
+  openidClientModule ??= import('openid-client');
+  return openidClientModule;
 }
 
 export class UpstreamError extends Error {
@@ -62,6 +72,7 @@ export class UpstreamEid {
    */
   constructor(readonly cfg: UpstreamEidConfig, private readonly clock: Clock, private readonly net: { fetch?: FetchLike } = {}) {
     this.descriptor = { id: cfg.id, name: cfg.name ?? PRESET_NAMES[cfg.preset], acr: cfg.acr ?? defaultAcr(cfg.preset) };
+    void openidClient(); // loading starts with the configured eID, not with its first login
   }
 
   /** Discovered lazily and cached; a failed discovery is retried on the next login. */
@@ -77,6 +88,7 @@ export class UpstreamEid {
   private discovered?: oidc.Configuration;
 
   private async discover(): Promise<oidc.Configuration> {
+    const oidc = await openidClient();
     let auth: oidc.ClientAuth;
     if (this.cfg.private_key_jwk) {
       const jwk = this.cfg.private_key_jwk as JWK;
@@ -108,6 +120,7 @@ export class UpstreamEid {
    */
   async authorizationUrl(redirectUri: string, st: UpstreamRequestState, requested: readonly Acr[], intent: { forceLogin?: boolean; maxAge?: number | undefined } = {}): Promise<string> {
     const c = await this.config();
+    const oidc = await openidClient();
     const params: Record<string, string> = {
       redirect_uri: redirectUri,
       scope: (this.cfg.scopes ?? (this.cfg.preset === 'entraid' ? ['openid', 'profile', 'email'] : ['openid', 'profile'])).join(' '),
@@ -126,6 +139,7 @@ export class UpstreamEid {
   /** Redeems the upstream code and maps the verified id_token. Errors are UpstreamError with our OAuth error code. */
   async callback(currentUrl: URL, st: UpstreamRequestState): Promise<{ identity: UpstreamIdentity; idToken: string; authTime?: number }> {
     const c = await this.config();
+    const oidc = await openidClient();
     let tokens;
     try {
       // Error responses too go through openid-client, so that their state and iss are checked (RFC 9207).
@@ -190,6 +204,7 @@ export class UpstreamEid {
     try {
       const c = await this.config();
       if (!c.serverMetadata().end_session_endpoint) return undefined;
+      const oidc = await openidClient();
       return oidc.buildEndSessionUrl(c, { id_token_hint: idToken, post_logout_redirect_uri: postLogoutRedirectUri, state }).href;
     } catch {
       return undefined;

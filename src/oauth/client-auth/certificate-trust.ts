@@ -1,9 +1,20 @@
 import { X509Certificate } from 'node:crypto';
-import * as pkijs from 'pkijs';
+import type { CertificateRevocationList } from 'pkijs';
+
+/**
+ * pkijs (and asn1js under it), imported on first use, which is at start when `client_certificates`
+ * is configured (load-certificate-trust.ts): only such a deployment parses CRLs or checks business
+ * certificates, and the library holds 2.3 MB of heap (test/e2e/built-start.test.ts).
+ */
+let pkijsModule: Promise<typeof import('pkijs')> | undefined;
+export function loadPkijs(): Promise<typeof import('pkijs')> {
+  pkijsModule ??= import('pkijs');
+  return pkijsModule;
+}
 
 /** A parsed certificate revocation list (RFC 5280 §5). */
 export interface Crl {
-  crl: pkijs.CertificateRevocationList;
+  crl: CertificateRevocationList;
   /** Serial numbers listed as revoked, as upper-case hex without leading zeros. */
   revoked: Set<string>;
 }
@@ -42,11 +53,12 @@ export function parseCaPem(text: string, where: string): X509Certificate[] {
 }
 
 /** Parses a CRL given as PEM (X509 CRL blocks) or DER. */
-export function parseCrl(data: Buffer, where: string): Crl[] {
+export async function parseCrl(data: Buffer, where: string): Promise<Crl[]> {
+  const pkijs = await loadPkijs();
   const text = data.toString('latin1');
   const ders = text.includes('-----BEGIN X509 CRL-----') ? pemBlocks(text, 'X509 CRL') : [data];
   return ders.map((der) => {
-    let crl: pkijs.CertificateRevocationList;
+    let crl: CertificateRevocationList;
     try {
       crl = pkijs.CertificateRevocationList.fromBER(new Uint8Array(der));
     } catch (e) {

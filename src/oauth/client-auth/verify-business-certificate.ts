@@ -1,6 +1,5 @@
 import { X509Certificate, type KeyObject } from 'node:crypto';
-import * as pkijs from 'pkijs';
-import { normaliseSerial, type CertificateTrust, type Crl } from './certificate-trust.js';
+import { loadPkijs, normaliseSerial, type CertificateTrust, type Crl } from './certificate-trust.js';
 import { invalidClient } from './client-auth-types.js';
 
 const MAX_CHAIN = 5;
@@ -51,7 +50,7 @@ export async function verifyBusinessCertificate(x5c: unknown, trust: Certificate
     const issuer = path[i + 1] ?? anchor;
     if (await isRevoked(path[i]!, issuer, trust.crls)) throw invalidClient(i === 0 ? 'the x5c certificate is revoked' : 'a CA certificate of the x5c chain is revoked');
   }
-  if (!namesOrganisation(leaf, orgno)) throw invalidClient('the x5c certificate does not belong to the client\'s organisation');
+  if (!(await namesOrganisation(leaf, orgno))) throw invalidClient('the x5c certificate does not belong to the client\'s organisation');
   return leaf.publicKey;
 }
 
@@ -74,6 +73,7 @@ async function isRevoked(cert: X509Certificate, issuer: X509Certificate, crls: C
   const serial = normaliseSerial(cert.serialNumber);
   const candidates = crls.filter((c) => c.revoked.has(serial));
   if (candidates.length === 0) return false;
+  const pkijs = await loadPkijs();
   const issuerPki = pkijs.Certificate.fromBER(new Uint8Array(issuer.raw));
   for (const c of candidates) {
     if (!c.crl.issuer.isEqual(issuerPki.subject)) continue;
@@ -87,7 +87,8 @@ async function isRevoked(cert: X509Certificate, issuer: X509Certificate, crls: C
 }
 
 /** The subject's organizationIdentifier is NTRNO-<orgno>, or its serialNumber is <orgno>. */
-export function namesOrganisation(cert: X509Certificate, orgno: string): boolean {
+export async function namesOrganisation(cert: X509Certificate, orgno: string): Promise<boolean> {
+  const pkijs = await loadPkijs();
   const pki = pkijs.Certificate.fromBER(new Uint8Array(cert.raw));
   for (const tv of pki.subject.typesAndValues) {
     const value = (tv.value as { valueBlock?: { value?: unknown } }).valueBlock?.value;
