@@ -77,9 +77,13 @@ export async function authorizationCodeGrant(deps: CodeGrantDeps, auth: Authenti
   // Refresh tokens of public clients are bound to the DPoP key; confidential clients' are not (RFC 9449 §5).
   if (isPublic && jkt !== undefined) grant.dpopJkt = jkt;
   // Sign first, then store the grant with its token records in one commit.
-  const at = await signAccessToken(deps, client, grant, jkt);
+  // The two signatures run side by side on the thread pool (src/tokens/signing-keys.ts).
+  const [at, idToken] = await Promise.all([
+    signAccessToken(deps, client, grant, jkt),
+    grant.scope.split(' ').includes('openid') ? issueIdToken(deps, client, grant, rec.nonce) : undefined,
+  ]);
   const res: TokenResponse = { access_token: at.token, token_type: jkt !== undefined ? 'DPoP' : 'Bearer', expires_in: at.expiresIn, scope: grant.scope };
-  if (grant.scope.split(' ').includes('openid')) res.id_token = await issueIdToken(deps, client, grant, rec.nonce);
+  if (idToken !== undefined) res.id_token = idToken;
   const records: IssuedTokenRecords = { accessToken: at.record };
   // A public client's refresh token would be a bearer secret in a browser or app: only DPoP-bound (spec §7.3).
   if (client.grant_types.includes('refresh_token') && (!isPublic || grant.dpopJkt !== undefined)) {
