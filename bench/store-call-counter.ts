@@ -1,5 +1,5 @@
 /**
- * Bench-only preload (`node --import tsx --import ./bench/store-call-counter.ts …`): counts the
+ * Bench-only preload (`node --import <compiled store-call-counter.mjs> …`, see bench/lib/servers.ts): counts the
  * store calls a server makes, at the driver level, without touching the server's code:
  *   pg            one Client#query = one round trip (the extended protocol sends parse/bind/execute/sync together)
  *   redis         one command, or one MULTI/EXEC or pipeline batch = one round trip

@@ -3,6 +3,7 @@
  * reading their store-call counters, and driving logins against them.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { buildSync } from 'esbuild';
 import { existsSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,7 +55,31 @@ function ourEntry(): string {
   return 'build/src/main.mjs';
 }
 
-export function ourSpec(dir: string, store: 'embedded' | 'pg+redis'): Spec {
+/**
+ * The bench's own TypeScript that runs inside the servers (the reference server, the store-call
+ * counter), compiled once per run with esbuild, so both servers run on plain `node` as
+ * `npm start` runs ours, without tsx's loader thread and memory in the figures.
+ */
+const BENCH_BUILD = join(ROOT, 'node_modules', '.cache', 'ansattporten-bench');
+let benchBuilt = false;
+function benchEntry(name: 'store-call-counter' | 'oidc-provider-server'): string {
+  if (!benchBuilt) {
+    buildSync({
+      entryPoints: [join(ROOT, 'bench', 'store-call-counter.ts'), join(ROOT, 'bench', 'oidc-provider-server.ts')],
+      outdir: BENCH_BUILD, bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external',
+      outExtension: { '.js': '.mjs' }, logLevel: 'warning',
+    });
+    benchBuilt = true;
+  }
+  return join(BENCH_BUILD, `${name}.mjs`);
+}
+
+/** Node's arguments for a server: with the store-call counter preloaded, or exactly as it starts in production. */
+function serverArgs(entry: string, counted: boolean, flags: string[] = []): string[] {
+  return [...flags, ...(counted ? ['--import', benchEntry('store-call-counter')] : []), entry];
+}
+
+export function ourSpec(dir: string, store: 'embedded' | 'pg+redis', counted = true): Spec {
   const clients = join(dir, 'clients.json');
   if (!existsSync(clients)) {
     writeFileSync(clients, JSON.stringify([{
@@ -81,18 +106,19 @@ export function ourSpec(dir: string, store: 'embedded' | 'pg+redis'): Spec {
   return {
     label: store === 'embedded' ? 'ansattporten (SQLite + memory)' : 'ansattporten (PostgreSQL + Redis)',
     flow: oursFlow,
-    args: [...(process.env.BENCH_OUR_NODE_FLAGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', '--import', './bench/store-call-counter.ts', ourEntry()],
+    // As `npm start` runs it (package.json), plus BENCH_OUR_NODE_FLAGS for experiments.
+    args: serverArgs(ourEntry(), counted, ['--enable-source-maps', ...(process.env.BENCH_OUR_NODE_FLAGS ?? '').split(' ').filter(Boolean)]),
     env,
     cleanup: store === 'pg+redis' ? () => dropStoreData(schema, prefix) : undefined,
   };
 }
 
-export function referenceSpec(dir: string, store: 'memory' | 'redis'): Spec {
+export function referenceSpec(dir: string, store: 'memory' | 'redis', counted = true): Spec {
   const prefix = `oidc-bench-${runId}`;
   return {
     label: store === 'memory' ? 'node-oidc-provider (in-memory adapter)' : 'node-oidc-provider (Redis adapter)',
     flow: referenceFlow,
-    args: ['--import', 'tsx', '--import', './bench/store-call-counter.ts', 'bench/oidc-provider-server.ts'],
+    args: serverArgs(benchEntry('oidc-provider-server'), counted),
     env: {
       NODE_ENV: 'production', BENCH_REF_KEY_FILE: join(dir, 'ref-key.json'), BENCH_SESSION_SECONDS: String(SESSION_MINUTES * 60),
       REDIS_URL: store === 'redis' ? process.env.REDIS_URL! : '', REDIS_PREFIX: prefix,
