@@ -12,13 +12,14 @@ export class PostgresGrantStore implements GrantStore {
     // One statement (one round trip, one commit): the grant and the token records it comes with.
     const at = tokens?.accessToken;
     const rt = tokens?.refreshToken;
-    await this.pool.query(
-      `WITH g AS (INSERT INTO grants (id, client_id, sid, scope, data, expires_at, revoked) VALUES ($1, $2, $3, $4, $5, $6, false) RETURNING id),
+    await this.pool.query({
+      name: 'grants-create',
+      text: `WITH g AS (INSERT INTO grants (id, client_id, sid, scope, data, expires_at, revoked) VALUES ($1, $2, $3, $4, $5, $6, false) RETURNING id),
        a AS (INSERT INTO access_tokens (jti, grant_id, expires_at) SELECT $7::text, id, $8::bigint FROM g WHERE $7::text IS NOT NULL RETURNING 1),
        r AS (INSERT INTO refresh_tokens (hash, grant_id, expires_at, used) SELECT $9::text, id, $10::bigint, false FROM g WHERE $9::text IS NOT NULL RETURNING 1)
        SELECT 1`,
-      [g.id, g.clientId, g.sid, g.scope, JSON.stringify(g), g.expiresAt, at?.jti ?? null, at?.expiresAt ?? null, rt?.hash ?? null, rt?.rec.expiresAt ?? null],
-    );
+      values: [g.id, g.clientId, g.sid, g.scope, JSON.stringify(g), g.expiresAt, at?.jti ?? null, at?.expiresAt ?? null, rt?.hash ?? null, rt?.rec.expiresAt ?? null],
+    });
   }
 
   async saveTokens(t: IssuedTokenRecords): Promise<void> {

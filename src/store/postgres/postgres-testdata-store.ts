@@ -34,7 +34,7 @@ export class PostgresTestDataStore implements TestDataStore {
    * them again. (One statement reading both costs more to plan than this while nothing changes.)
    */
   async changedSince(version?: number): Promise<TestDataVersion> {
-    const { rows } = await this.pool.query<{ version: string }>('SELECT version FROM testdata_version WHERE id = 1');
+    const { rows } = await this.pool.query<{ version: string }>({ name: 'testdata-version', text: 'SELECT version FROM testdata_version WHERE id = 1' });
     const now = Number(rows[0]!.version);
     return now === version ? { version: now } : { version: now, entries: await this.list() };
   }
