@@ -2,6 +2,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { FixturesError } from './fixtures/load-fixtures.js';
 import { ClientsFileError } from './clients/load-clients-file.js';
+import { bufferedStdout } from './observability/log-destination.js';
 
 async function main(): Promise<void> {
   let config;
@@ -15,8 +16,9 @@ async function main(): Promise<void> {
     throw e;
   }
   let built;
+  const logs = bufferedStdout();
   try {
-    built = await buildApp(config, { logger: { level: config.logging.level } });
+    built = await buildApp(config, { logger: { level: config.logging.level, stream: logs } });
   } catch (e) {
     if (e instanceof FixturesError || e instanceof ClientsFileError || e instanceof ConfigError) {
       console.error(`ansattporten: ${e.message}`);
@@ -46,6 +48,11 @@ async function main(): Promise<void> {
     const timer = setTimeout(() => process.exit(1), 10_000);
     timer.unref();
     await app.close();
+    try {
+      logs.flushSync();
+    } catch {
+      // a write in progress: pino's exit handler writes the rest synchronously
+    }
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
