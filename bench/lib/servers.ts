@@ -76,7 +76,8 @@ function benchEntry(name: 'store-call-counter' | 'oidc-provider-server'): string
 
 /** Node's arguments for a server: with the store-call counter preloaded, or exactly as it starts in production. */
 function serverArgs(entry: string, counted: boolean, flags: string[] = []): string[] {
-  return [...flags, ...(counted ? ['--import', benchEntry('store-call-counter')] : []), entry];
+  // A TypeScript entry (BENCH_SERVER_ENTRY=src/main.ts) runs through tsx, as `npm run start:dev` does.
+  return [...flags, ...(entry.endsWith('.ts') ? ['--import', 'tsx'] : []), ...(counted ? ['--import', benchEntry('store-call-counter')] : []), entry];
 }
 
 export function ourSpec(dir: string, store: 'embedded' | 'pg+redis', counted = true): Spec {
