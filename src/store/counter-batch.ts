@@ -78,3 +78,20 @@ export function checkedWrites(writes: ShortLivedWrites, also: readonly Keyed[] =
   }
   return { remove, put };
 }
+
+/**
+ * A step of at most one delete or one put and no take is a single statement already: done through
+ * the store's own delete/put. Returns false when the step needs the store's one-round-trip path.
+ */
+export async function writeAlone(
+  store: { delete(ns: string, key: string): Promise<void>; put(ns: string, key: string, value: unknown, ttlSeconds: number): Promise<void> },
+  checked: { remove: ShortLivedKey[]; put: ShortLivedPut[] },
+  take: ShortLivedKey | undefined,
+): Promise<boolean> {
+  if (take || checked.remove.length + checked.put.length > 1) return false;
+  const [r] = checked.remove;
+  const [p] = checked.put;
+  if (r) await store.delete(r.ns, r.key);
+  if (p) await store.put(p.ns, p.key, p.value, p.ttlSeconds);
+  return true;
+}

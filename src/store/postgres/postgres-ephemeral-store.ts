@@ -3,7 +3,7 @@
  * "first one wins" operation is a single atomic statement; expiry is compared against the injected Clock.
  */
 import type { Clock } from '../../core/clock.js';
-import { checkedWrites, countsInOrder, groupCounters, type CounterGroup } from '../counter-batch.js';
+import { checkedWrites, writeAlone, countsInOrder, groupCounters, type CounterGroup } from '../counter-batch.js';
 import type { CounterIncrement, EphemeralStore, ShortLivedKey, ShortLivedPut, ShortLivedWrites } from '../ports.js';
 import type { PgPool } from './postgres-database.js';
 
@@ -86,13 +86,7 @@ export class PostgresEphemeralStore implements EphemeralStore {
   async write(writes: ShortLivedWrites & { take?: ShortLivedKey }): Promise<{ written: boolean; taken?: unknown }> {
     const now = this.clock.now();
     const checked = checkedWrites(writes, writes.take ? [writes.take] : []);
-    if (!writes.take && checked.remove.length + checked.put.length <= 1) {
-      const [r] = checked.remove;
-      const [p] = checked.put;
-      if (r) await this.delete(r.ns, r.key);
-      if (p) await this.put(p.ns, p.key, p.value, p.ttlSeconds);
-      return { written: true };
-    }
+    if (await writeAlone(this, checked, writes.take)) return { written: true };
     await this.purge(now);
     const res = await this.pool.query<{ written: boolean; taken: string | null }>(
       `WITH t AS (DELETE FROM ephemeral WHERE ns = $1 AND key = $2 RETURNING value, expires_at > $3 AS live),

@@ -1,7 +1,7 @@
 /** Short-lived state (sessions, codes, replay caches) in the SQLite table `ephemeral`, expiry against the injected Clock. */
 import type Database from 'better-sqlite3';
 import type { Clock } from '../../core/clock.js';
-import { allWithin, checkedWrites, countsInOrder, groupCounters } from '../counter-batch.js';
+import { allWithin, checkedWrites, writeAlone, countsInOrder, groupCounters } from '../counter-batch.js';
 import type { CounterIncrement, EphemeralStore, ShortLivedKey, ShortLivedWrites } from '../ports.js';
 
 export class SqliteEphemeralStore implements EphemeralStore {
@@ -108,13 +108,7 @@ export class SqliteEphemeralStore implements EphemeralStore {
   /** One transaction (one statement for a single write). */
   async write(writes: ShortLivedWrites & { take?: ShortLivedKey }): Promise<{ written: boolean; taken?: unknown }> {
     const checked = checkedWrites(writes, writes.take ? [writes.take] : []);
-    if (!writes.take && checked.remove.length + checked.put.length <= 1) {
-      const [r] = checked.remove;
-      const [p] = checked.put;
-      if (r) await this.delete(r.ns, r.key);
-      if (p) await this.put(p.ns, p.key, p.value, p.ttlSeconds);
-      return { written: true };
-    }
+    if (await writeAlone(this, checked, writes.take)) return { written: true };
     const now = this.clock.now();
     this.purge(now);
     const r = this.writeTx.immediate(checked, writes.take, now) as { written: boolean; taken?: string };
