@@ -58,6 +58,8 @@ export class WalCheckpointer {
   private timer?: NodeJS.Timeout;
   private worker?: Worker;
   private stopped = false;
+  /** The WAL file's modification time when the worker last ended (it had nothing left to copy). */
+  private settledMtimeMs?: number;
   /** How many times the worker has taken over (for tests and diagnostics). */
   starts = 0;
 
@@ -82,8 +84,10 @@ export class WalCheckpointer {
 
   private check(): void {
     if (this.worker || this.stopped) return;
-    const size = statSync(`${this.path}-wal`, { throwIfNoEntry: false })?.size ?? 0;
-    if (size > this.opts.startAboveBytes) this.takeOver();
+    const wal = statSync(`${this.path}-wal`, { throwIfNoEntry: false });
+    // The WAL file keeps its size until the next write resets it: a file the worker already
+    // settled (same modification time as when it stopped) is no reason to start it again.
+    if (wal && wal.size > this.opts.startAboveBytes && wal.mtimeMs !== this.settledMtimeMs) this.takeOver();
   }
 
   private takeOver(): void {
@@ -107,6 +111,7 @@ export class WalCheckpointer {
     worker.on('exit', () => {
       if (this.worker !== worker) return;
       this.worker = undefined;
+      this.settledMtimeMs = statSync(`${this.path}-wal`, { throwIfNoEntry: false })?.mtimeMs;
       if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
     });
   }
