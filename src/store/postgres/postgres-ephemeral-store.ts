@@ -29,15 +29,18 @@ export class PostgresEphemeralStore implements EphemeralStore {
   }
 
   async get<T>(ns: string, key: string): Promise<T | undefined> {
-    const { rows } = await this.pool.query<{ value: string }>(
-      'SELECT value FROM ephemeral WHERE ns = $1 AND key = $2 AND expires_at > $3', [ns, key, this.clock.now()]);
+    // Named (a prepared statement per connection), like the other queries of every login.
+    const { rows } = await this.pool.query<{ value: string }>({
+      name: 'ephemeral-get', text: 'SELECT value FROM ephemeral WHERE ns = $1 AND key = $2 AND expires_at > $3', values: [ns, key, this.clock.now()],
+    });
     return rows[0] ? (JSON.parse(rows[0].value) as T) : undefined;
   }
 
   /** One DELETE … RETURNING: of concurrent callers exactly one gets the row (expired rows are deleted and not returned). */
   async take<T>(ns: string, key: string): Promise<T | undefined> {
-    const { rows } = await this.pool.query<{ value: string; live: boolean }>(
-      'DELETE FROM ephemeral WHERE ns = $1 AND key = $2 RETURNING value, expires_at > $3 AS live', [ns, key, this.clock.now()]);
+    const { rows } = await this.pool.query<{ value: string; live: boolean }>({
+      name: 'ephemeral-take', text: 'DELETE FROM ephemeral WHERE ns = $1 AND key = $2 RETURNING value, expires_at > $3 AS live', values: [ns, key, this.clock.now()],
+    });
     const row = rows[0];
     return row?.live ? (JSON.parse(row.value) as T) : undefined;
   }
