@@ -1,5 +1,4 @@
 import { OAuthError } from '../core/oauth-error.js';
-import { sha256b64url } from '../core/random.js';
 import { consumeAll } from '../oauth/limits/fixed-window-limit.js';
 import type { AuthorizationRequest } from '../oauth/authorize/authorization-request.js';
 import type { LoginFlow } from '../oauth/login-flow.js';
@@ -44,7 +43,7 @@ export async function beginLogin(d: InteractionDeps, input: BeginInput): Promise
       return respondError(targetOf(request), new OAuthError('login_required', 'the user must authenticate'), pickLocale([cookies.lang, ...request.uiLocales]));
     }
     const browser = ensureBrowserCookie(cookies);
-    const { flow, refused } = await startFlow(d, browser.value, input.address, d.flows.newFlow(request, browser.value));
+    const { flow, refused } = await startFlow(d, input.address, d.flows.newFlow(request, browser.value));
     if (refused) return refused;
     const fitting = fittingEids(d, flow);
     if (fitting.length === 1 && fitting[0]!.skipsSelector) {
@@ -55,7 +54,7 @@ export async function beginLogin(d: InteractionDeps, input: BeginInput): Promise
   }
   if (!request.authorizationDetails) return finishLogin(d, { flow: { request, context: ctx, reused: true }, loaded, cookies });
   const browser = ensureBrowserCookie(cookies);
-  const { flow, refused } = await startFlow(d, browser.value, input.address, d.flows.newFlow(request, browser.value, { context: ctx, reused: true, sid: loaded!.session.sid }));
+  const { flow, refused } = await startFlow(d, input.address, d.flows.newFlow(request, browser.value, { context: ctx, reused: true, sid: loaded!.session.sid }));
   if (refused) return refused;
   return withCookies(await afterAuthentication(d, flow, { ...cookies, browser: browser.value }, input.log), browser.cookies);
 }
@@ -65,14 +64,15 @@ export async function beginLogin(d: InteractionDeps, input: BeginInput): Promise
  * requests together may start only so many within a flow lifetime (then 429 with Retry-After).
  * The flow is stored in the same step as the counting, and only when no bound refuses.
  */
-async function startFlow(d: InteractionDeps, browser: string, address: string | undefined, flow: LoginFlow): Promise<{ flow: LoginFlow; refused?: Step }> {
+async function startFlow(d: InteractionDeps, address: string | undefined, flow: LoginFlow): Promise<{ flow: LoginFlow; refused?: Step }> {
   if (!d.flowLimits) {
     await d.flows.save(flow);
     return { flow };
   }
   const l = d.flowLimits;
   const decision = await consumeAll([
-    { limit: l.perBrowser, key: sha256b64url(browser) },
+    // The flow's browser binding is the browser cookie's hash: the per-browser counter's key too.
+    { limit: l.perBrowser, key: flow.browser },
     ...(address ? [{ limit: l.perAddress, key: address }] : []),
     { limit: l.total, key: 'all' },
   ], { store: d.ephemeral, writes: d.flows.saved(flow) });

@@ -34,12 +34,6 @@ export class LoginFlows {
     this.records = shortLived<LoginFlow>(store, 'flow');
   }
 
-  async create(request: AuthorizationRequest, browserCookie: string, extra: Partial<LoginFlow> = {}): Promise<LoginFlow> {
-    const flow = this.newFlow(request, browserCookie, extra);
-    await this.save(flow);
-    return flow;
-  }
-
   /** A new flow, not stored yet: `saved` is the write that stores it. */
   newFlow(request: AuthorizationRequest, browserCookie: string, extra: Partial<LoginFlow> = {}): LoginFlow {
     return { id: randomId(18), csrf: randomId(24), browser: sha256b64url(browserCookie), request, ...extra };
