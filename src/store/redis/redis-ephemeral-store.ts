@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createClient } from 'redis';
-import { checkedWrites, groupCounters } from '../counter-batch.js';
+import { checkedWrites, groupCounters, writeAlone } from '../counter-batch.js';
 import type { CounterIncrement, EphemeralStore, ShortLivedKey, ShortLivedPut, ShortLivedWrites } from '../ports.js';
 
 /**
@@ -106,10 +106,7 @@ export class RedisEphemeralStore implements EphemeralStore {
       const v = (await this.script(TAKE_THEN_WRITE, keys, ['', String(remove.length), ...putArgs(put)])) as string | null;
       return v === null ? { written: false } : { written: true, taken: JSON.parse(v) };
     }
-    if (remove.length + put.length === 1) {
-      if (remove[0]) await this.delete(remove[0].ns, remove[0].key);
-      else await this.put(put[0]!.ns, put[0]!.key, put[0]!.value, put[0]!.ttlSeconds);
-    } else if (remove.length + put.length > 1) {
+    if (!(await writeAlone(this, { remove, put }, undefined))) {
       const multi = this.client.multi();
       for (const r of remove) multi.del(this.k(r.ns, r.key));
       for (const p of put) {
