@@ -34,8 +34,8 @@ export async function authorizationCodeGrant(deps: CodeGrantDeps, auth: Authenti
   const rec = await takeCode(deps.ephemeral, code, { grantId, ttlSeconds: auth.client.authorization_lifetime });
   if (!rec) {
     // A code presented again: revoke what its first redemption issued (RFC 6749 §4.1.2).
-    const grantId = await grantOfUsedCode(deps.ephemeral, code);
-    if (grantId) await deps.grants.revokeGrant(grantId);
+    const firstGrantId = await grantOfUsedCode(deps.ephemeral, code);
+    if (firstGrantId) await deps.grants.revokeGrant(firstGrantId);
     throw invalidGrant('the code is invalid, expired or already used');
   }
   if (rec.clientId !== auth.client.client_id) throw invalidGrant('the code was issued to another client');
