@@ -17,6 +17,7 @@ const FLOW_RE = /[?&]flow=([^&]+)/;
 const CSRF_RE = /name="csrf" value="([^"]+)"/;
 const ACTION_RE = /<form[^>]*action="([^"]+)"/;
 const CODE_RE = /[?&]code=([^&]+)/;
+const TESTID_BUTTON_RE = /value="testid"[^>]*formaction="([^"]+)" formmethod="get"/;
 
 export interface LoginState {
   jar: CookieJar;
@@ -76,7 +77,7 @@ function codeFrom(r: Reply, what: string): string {
   return match(CODE_RE, r.location, what);
 }
 
-/** Ours: /authorize → eID selector → TestID page → TestID answer (code) → /token. Six requests. */
+/** Ours: /authorize → eID selector → TestID page → TestID answer (code) → /token. Five requests. */
 export const oursFlow: LoginFlow = {
   newState,
   steps: [
@@ -94,15 +95,8 @@ export const oursFlow: LoginFlow = {
       async run(http, s) {
         const r = await http.send('GET', s.next!, s.jar, { wantBody: true });
         expect(r, 200, 'selector page');
-        s.csrf = match(CSRF_RE, r.body, 'selector page');
-      },
-    },
-    {
-      name: 'POST /login/select',
-      async run(http, s) {
-        const r = await http.send('POST', '/login/select', s.jar, { form: `flow=${s.flow!}&csrf=${s.csrf!}&eid=testid` });
-        expect(r, [302, 303], 'choose TestID');
-        s.next = pathOf(r.location!);
+        // The TestID button opens its page by GET (formaction, formmethod): the form's fields go in the query.
+        s.next = `${match(TESTID_BUTTON_RE, r.body, 'selector page')}?flow=${s.flow!}&csrf=${match(CSRF_RE, r.body, 'selector page')}&eid=testid`;
       },
     },
     {

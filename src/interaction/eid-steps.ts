@@ -47,11 +47,19 @@ export async function startEid(d: InteractionDeps, flow: LoginFlow, eid: Eid, co
   }
 }
 
-/** GET /login/{eid}: the eID's own page (TestID). */
-export async function showEidPage(d: InteractionDeps, eidId: string, flowId: string | undefined, lang: string | undefined, cookies: StepCookies): Promise<Step> {
+/**
+ * GET /login/{eid}: the eID's own page (TestID), opened from the selector or after its POST. It
+ * makes the selector's choice, so an eID that does not fit the flow's acr values shows the selector
+ * again, as POST /login/select does. Nothing changes in the flow, so a GET is enough (RFC 9110 §9.2.1).
+ */
+export async function showEidPage(
+  d: InteractionDeps, eidId: string, flowId: string | undefined, lang: string | undefined, cookies: StepCookies,
+  selector: (flow: LoginFlow, status: number) => Promise<Step>,
+): Promise<Step> {
   const eid = findEid(d, eidId);
   if (!eid?.page) throw new OAuthError('invalid_request', `the eID ${eidId} is not enabled`, 'page', 404);
   const { flow, cookies: set } = await flowForPage(d, flowId, lang, cookies);
+  if (!fittingEids(d, flow).includes(eid)) return withCookies(await selector(flow, 400), set);
   const view = await eid.page(await eidContext(d, flow, eid, cookies));
   return withCookies({ kind: 'page', status: 200, view, formTargets: [flow.request.redirectUri] }, set);
 }

@@ -6,7 +6,7 @@ import { answerEidCallback, answerEidForm, showEidPage } from './eid-steps.js';
 import type { InteractionDeps, StepLogger } from './interaction-deps.js';
 import { cancelLogin, returnToClient } from './leave-login.js';
 import type { Step, StepCookies } from './outcome.js';
-import { chooseEid, showSelector } from './select-eid.js';
+import { chooseEid, selectorPage, showSelector } from './select-eid.js';
 
 /** A page request inside a flow: its id, an optional language switch, the cookies. */
 export interface PageInput {
@@ -44,7 +44,7 @@ export class LoginInteraction {
   }
 
   showEidPage(eid: string, input: PageInput): Promise<Step> {
-    return guard(() => showEidPage(this.deps, eid, input.flowId, input.lang, input.cookies));
+    return guard(() => showEidPage(this.deps, eid, input.flowId, input.lang, input.cookies, (flow, status) => selectorPage(this.deps, flow, input.cookies, status)));
   }
 
   answerEidForm(eid: string, input: FormInput): Promise<Step> {

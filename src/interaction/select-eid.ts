@@ -8,9 +8,11 @@ import { withCookies, type Step, type StepCookies } from './outcome.js';
 
 /**
  * The eID selector (spec §5.3): the eIDs that fit the requested acr values. Its form posts here and
- * is redirected on to an upstream eID or back to the client, so those are allowed form targets.
+ * is redirected on to an upstream eID or back to the client, so those are allowed form targets. An
+ * eID with a page of its own (TestID) is opened from the selector by GET at /login/{eid}, which
+ * makes the same choice as the POST (src/interaction/eid-steps.ts showEidPage).
  */
-async function selectorPage(d: InteractionDeps, flow: LoginFlow, cookies: StepCookies, status: number): Promise<Step> {
+export async function selectorPage(d: InteractionDeps, flow: LoginFlow, cookies: StepCookies, status: number): Promise<Step> {
   const eids = fittingEids(d, flow);
   const targets = (await Promise.all(eids.map((e) => e.formTargets()))).flat();
   return {
@@ -19,7 +21,7 @@ async function selectorPage(d: InteractionDeps, flow: LoginFlow, cookies: StepCo
       page: 'eid-select',
       props: {
         locale: localeFor(cookies, flow), flow: flow.id, csrf: flow.csrf, clientName: await clientNameOf(d, flow),
-        cancelUrl: `${d.loginBaseUrl}/login/cancel`, eids: eids.map((e) => ({ id: e.id, name: e.name })),
+        cancelUrl: `${d.loginBaseUrl}/login/cancel`, eids: eids.map((e) => ({ id: e.id, name: e.name, ...(e.page ? { page: `/login/${e.id}` } : {}) })),
       },
     },
   };

@@ -1,7 +1,7 @@
 import { generateKeyPair, exportJWK, decodeJwt, decodeProtectedHeader } from 'jose';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, callbackParams, loginWithTestId, secretOf, startServer, webClient, type TestServer } from './harness.js';
+import { Browser, callbackParams, formFields, loginWithTestId, secretOf, startServer, webClient, type TestServer } from './harness.js';
 
 const PID = '15895010046';
 
@@ -156,6 +156,34 @@ describe('core login with openid-client', () => {
     const other = await login('other', b);
     expect(other.tokens.claims()!.sub).not.toBe(first.tokens.claims()!.sub);
     expect(other.tokens.claims()!.pid).toBe(PID);
+  });
+
+  it('the selector\'s TestID button opens the TestID page with one GET (no POST, no redirect) and the login completes', async () => {
+    const b = new Browser(server.issuer);
+    const config = await configFor('basic', authFor.basic!());
+    const verifier = oidc.randomPKCECodeVerifier();
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: 'https://basic.example.test/callback', scope: 'openid', state: 'st-get', nonce: 'no-get',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+    });
+    const select = await b.go(url.href);
+    expect(select.url).toContain('/login/select');
+    const button = /<button\b[^>]*value="testid"[^>]*>/.exec(select.html)?.[0] ?? '';
+    expect(button).toContain('formaction="/login/testid"');
+    expect(button).toContain('formmethod="get"');
+    // What a browser sends for that button: the form's fields and the button's value in the query.
+    const query = new URLSearchParams({ ...formFields(select.html, '/login/select'), eid: 'testid' });
+    const page = await b.request(`${server.issuer}/login/testid?${query}`);
+    expect(page.status).toBe(200);
+    expect(page.location).toBeUndefined();
+    expect(page.html).toContain('id="testid-form"');
+    // The same GET from another browser (no binding cookie) is refused with an error page.
+    const stranger = await new Browser(server.issuer).request(`${server.issuer}/login/testid?${query}`);
+    expect(stranger.status).toBe(403);
+    expect(stranger.location).toBeUndefined();
+    const done = await b.submit(page, '/login/testid', { pid: PID, acr: 'substantial' });
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(done.location!), { pkceCodeVerifier: verifier, expectedState: 'st-get', expectedNonce: 'no-get' });
+    expect(tokens.claims()!.pid).toBe(PID);
   });
 
   it('refresh_token ONETIME rotates and detects reuse; REUSE keeps the token', async () => {

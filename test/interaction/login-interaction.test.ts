@@ -38,7 +38,7 @@ class FakeUpstream implements Eid {
   readonly id = 'up';
   readonly name = 'Upstream';
   readonly acr = ['substantial', 'high'] as const;
-  readonly skipsSelector = true;
+  readonly skipsSelector: boolean = true;
   starts: { forceLogin: boolean; maxAge?: number }[] = [];
   constructor(private readonly answer: EidStart = { kind: 'redirect', url: 'https://idp.example/authorize?x=1', pending: { state: 'up-state', nonce: 'n', verifier: 'v' }, correlation: 'up-state' }) {}
   async formTargets() { return ['https://idp.example']; }
@@ -227,6 +227,30 @@ describe('eIDs', () => {
     expect(page.view.props.locale).toBe('en');
     expect(page.formTargets).toEqual(['https://rp.example/cb', 'https://idp.example']);
     expect(cookie(page, 'lang')).toBe('en');
+  });
+
+  it('the selector opens an eID with its own page by GET there; upstream eIDs are still chosen by POST', async () => {
+    const t = setup({ eids: (clock) => [new TestIdEid({ clock, world: async () => world([]) }), new FakeUpstream()] });
+    const begun = await t.interaction.begin({ request: request(), cookies: {}, afterPost: false });
+    const page = await t.interaction.showSelector({ flowId: flowIdOf(begun), lang: undefined, cookies: { browser: cookie(begun, 'browser')! } });
+    if (page.kind !== 'page' || page.view.page !== 'eid-select') throw new Error('selector expected');
+    expect(page.view.props.eids).toEqual([{ id: 'testid', name: 'TestID', page: '/login/testid' }, { id: 'up', name: 'Upstream' }]);
+  });
+
+  it('GET /login/{eid} for an eID that does not fit the acr values shows the selector with 400, as the POST does', async () => {
+    /** An upstream for acr_values=entraid only, listed in the selector. */
+    class EntraOnly extends FakeUpstream {
+      override readonly acr = ['entraid'] as never;
+      override readonly skipsSelector = false;
+    }
+    const t = setup({ eids: (clock) => [new TestIdEid({ clock, world: async () => world([]) }), new EntraOnly()] });
+    const begun = await t.interaction.begin({ request: request({ acrValues: ['entraid'] }), cookies: {}, afterPost: false });
+    const browser = cookie(begun, 'browser')!;
+    const refused = await t.interaction.showEidPage('testid', { flowId: flowIdOf(begun), lang: undefined, cookies: { browser } });
+    expect(refused).toMatchObject({ kind: 'page', status: 400, view: { page: 'eid-select', props: { eids: [{ id: 'up' }] } } });
+    const begunSubstantial = await t.interaction.begin({ request: request(), cookies: { browser }, afterPost: false });
+    const shown = await t.interaction.showEidPage('testid', { flowId: flowIdOf(begunSubstantial), lang: undefined, cookies: { browser } });
+    expect(shown).toMatchObject({ kind: 'page', status: 200, view: { page: 'testid' } });
   });
 
   it('a single fitting upstream eID skips the selector and starts at once, forwarding prompt=login and max_age', async () => {

@@ -105,6 +105,16 @@ describe('eID selector', () => {
     expect(m).toContain('Demo');
   });
 
+  it('an eID with a page of its own opens it by GET from its button; the others post the choice', () => {
+    const m = renderEidSelectPage({ locale: 'en', flow: FLOW, csrf: CSRF, clientName: 'Demo', eids: [{ ...eids[0]!, page: '/login/testid' }, eids[1]!], cancelUrl: '/login/cancel' });
+    const doc = checkPage(m, { locale: 'en', flow: FLOW });
+    const [testid, minid] = doc.querySelectorAll('button[name="eid"]');
+    expect(testid?.getAttribute('formaction')).toBe('/login/testid');
+    expect(testid?.getAttribute('formmethod')).toBe('get');
+    expect(minid?.hasAttribute('formaction')).toBe(false);
+    expect(minid?.hasAttribute('formmethod')).toBe(false);
+  });
+
   it('handles an empty list', () => {
     const m = renderEidSelectPage({ locale: 'en', flow: FLOW, csrf: CSRF, clientName: 'Demo', eids: [], cancelUrl: '/login/cancel' });
     const doc = checkPage(m, { locale: 'en', flow: FLOW });

@@ -1,0 +1,1 @@
+import { oursFlow } from '../bench/lib/flows.ts';
