@@ -3,6 +3,7 @@ import { parseNationalId } from '../../core/national-id.js';
 import type { Acr } from '../../oauth/authorize/authorization-request.js';
 import type { PageView } from '../../interaction/outcome.js';
 import type { Locale } from '../../ui/i18n.js';
+import type { TestIdPerson } from '../../ui/pages/testid.js';
 import { syntheticName } from '../../fixtures/synthetic-names.js';
 import { generalManagers, type AltinnModel, type GeneralManager } from '../../representation/altinn-model.js';
 import type { Eid, EidAnswer, EidLoginContext, EidResult, EidStart } from '../eid.js';
@@ -33,6 +34,7 @@ export class TestIdEid implements Eid {
 
   /** The general managers per world and requested resources (the world object changes when the test data does). */
   private readonly managers = new WeakMap<AltinnModel, Map<string, GeneralManager[]>>();
+  private readonly listed = new WeakMap<AltinnModel, TestIdPerson[]>();
 
   constructor(private readonly o: TestIdOptions) {}
 
@@ -49,6 +51,16 @@ export class TestIdEid implements Eid {
       byResources.set(key, found);
     }
     return found;
+  }
+
+  /** The persons of a test world as the page lists them: one list per world, so pages can be kept per world (src/ui/page-templates.ts). */
+  private personsOf(world: AltinnModel): TestIdPerson[] {
+    let persons = this.listed.get(world);
+    if (!persons) {
+      persons = world.persons.map((p) => ({ pid: p.pid, given_name: p.given_name, family_name: p.family_name }));
+      this.listed.set(world, persons);
+    }
+    return persons;
   }
 
   async formTargets(): Promise<string[]> {
@@ -70,7 +82,7 @@ export class TestIdEid implements Eid {
       page: 'testid',
       props: {
         locale: ctx.locale, flow: ctx.flowId, csrf: ctx.csrf, clientName: ctx.clientName,
-        persons: world.persons.map((p) => ({ pid: p.pid, given_name: p.given_name, family_name: p.family_name })),
+        persons: this.personsOf(world),
         acrOptions: levels, selectedAcr: selected, cancelUrl: ctx.cancelUrl,
         ...(manager ? { generalManager: { pid: manager.pid, given_name: manager.given_name, family_name: manager.family_name, organization_name: manager.organization_name } } : {}),
         ...(extra.error ? { error: extra.error } : {}), ...(extra.pidValue ? { pidValue: extra.pidValue } : {}),
