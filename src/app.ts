@@ -66,7 +66,8 @@ export async function buildApp(config: Config, opts: ServiceOptions & { logger?:
   // connection, or close() would wait for that idle socket until the client drops it.
   let closing = false;
   app.addHook('preClose', async () => { closing = true; });
-  app.addHook('onSend', async (_req, reply, payload) => {
+  // Callback-style hooks: nothing here waits, so no promise per request.
+  app.addHook('onSend', (_req, reply, payload, done) => {
     if (closing) reply.header('Connection', 'close');
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'no-referrer');
@@ -74,13 +75,14 @@ export async function buildApp(config: Config, opts: ServiceOptions & { logger?:
     if (!reply.hasHeader('Content-Security-Policy')) reply.header('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
     reply.header('Cross-Origin-Opener-Policy', 'same-origin');
     if (services.config.secureCookies) reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-    return payload;
+    done(null, payload);
   });
 
   const metrics = new Metrics(() => services.stores.ephemeral.count('session'));
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     req.log.info({ method: req.method, path: pathOnly(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
     metrics.httpDuration.observe({ route: req.routeOptions.url ?? 'unmatched', method: req.method, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
   });
   const metricsApp = registerMetrics(app, metrics, config.metrics);
 

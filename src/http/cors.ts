@@ -11,8 +11,9 @@ export async function corsEndpoints(app: FastifyInstance, register: (cors: Fasti
     cors.addHook('onRoute', (route) => {
       if (route.method !== 'OPTIONS' && !(Array.isArray(route.method) && route.method.includes('OPTIONS'))) paths.add(route.url);
     });
-    cors.addHook('onRequest', async (_req, reply) => {
+    cors.addHook('onRequest', (_req, reply, done) => {
       reply.header('Access-Control-Allow-Origin', '*');
+      done();
     });
     await register(cors);
     for (const path of paths) {
