@@ -17,6 +17,7 @@ const FLOW_RE = /[?&]flow=([^&]+)/;
 const CSRF_RE = /name="csrf" value="([^"]+)"/;
 const ACTION_RE = /<form[^>]*action="([^"]+)"/;
 const CODE_RE = /[?&]code=([^&]+)/;
+const WORLD_RE = /name="world" value="([0-9]+)"/;
 const TESTID_BUTTON_RE = /value="testid"[^>]*formaction="([^"]+)" formmethod="get"/;
 
 export interface LoginState {
@@ -26,6 +27,8 @@ export interface LoginState {
   next?: string;
   flow?: string;
   csrf?: string;
+  /** The test world's version the TestID page carries in its forms, when it does. */
+  world?: string;
   code?: string;
 }
 
@@ -105,12 +108,13 @@ export const oursFlow: LoginFlow = {
         const r = await http.send('GET', s.next!, s.jar, { wantBody: true });
         expect(r, 200, 'TestID page');
         s.csrf = match(CSRF_RE, r.body, 'TestID page');
+        s.world = WORLD_RE.exec(r.body)?.[1];
       },
     },
     {
       name: 'POST /login/testid',
       async run(http, s) {
-        const r = await http.send('POST', '/login/testid', s.jar, { form: `flow=${s.flow!}&csrf=${s.csrf!}&pid=${PID}&acr=substantial` });
+        const r = await http.send('POST', '/login/testid', s.jar, { form: `flow=${s.flow!}&csrf=${s.csrf!}${s.world ? `&world=${s.world}` : ''}&pid=${PID}&acr=substantial` });
         expect(r, [302, 303], 'TestID answer');
         s.code = codeFrom(r, 'TestID answer');
       },

@@ -146,13 +146,25 @@ export class TestWorld {
   constructor(readonly fixtures: Fixtures, private readonly store?: TestDataStore) {}
 
   async current(): Promise<Fixtures> {
-    if (this.store === undefined) return this.fixtures;
+    return (await this.versioned()).world;
+  }
+
+  /**
+   * The current world and its version (absent without a test-data store). With `atLeast`, a
+   * version the caller has already seen (a page showed that world), the world held in memory is
+   * enough when it is that version or newer, and the store is not asked: the answer to a TestID
+   * page is judged against the world the page showed, or a newer one.
+   */
+  async versioned(atLeast?: number): Promise<{ world: Fixtures; version?: number }> {
+    if (this.store === undefined) return { world: this.fixtures };
     const known = this.merged;
+    if (known && atLeast !== undefined && known.version >= atLeast) return known;
     const read = await this.store.changedSince(known?.version);
-    if (known && read.entries === undefined) return known.world;
-    if (this.merged?.version === read.version) return this.merged.world; // merged meanwhile by a concurrent call
-    const world = mergeTestWorld(this.fixtures, read.entries ?? []);
-    this.merged = { version: read.version, world };
-    return world;
+    if (known && read.entries === undefined) return known;
+    // Merged meanwhile by a concurrent call, to this version or a newer one: never go back.
+    if (this.merged && this.merged.version >= read.version) return this.merged;
+    const merged = { version: read.version, world: mergeTestWorld(this.fixtures, read.entries ?? []) };
+    this.merged = merged;
+    return merged;
   }
 }

@@ -120,4 +120,49 @@ describe('test data: admin API of one instance → next login on another instanc
     expect((await api(admin, 'DELETE', `/testdata/roles/${PID}/${NEW}/DAGL`)).status).toBe(204);
     expect((await loginFor(['read'])).offered).toEqual([]);
   });
+
+  it('a TestID page carries its world\'s version: its answer is judged against that world (no store read), a forged version is only a floor, and the next login sees the change', async () => {
+    const PID2 = '03889010281'; // synthetic, in no fixture
+    const config = await oidc.discovery(new URL(login.issuer), 'app', undefined, oidc.ClientSecretBasic(secretOf('app')), { execute: [oidc.allowInsecureRequests] });
+    /** Up to the TestID page at the login instance; returns the browser and the page. */
+    const openTestId = async () => {
+      const verifier = oidc.randomPKCECodeVerifier();
+      const url = oidc.buildAuthorizationUrl(config, {
+        redirect_uri: 'https://app.example.test/callback', scope: 'openid profile', state: 'st-world', nonce: 'no-world',
+        code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+      });
+      const b = new Browser(login.issuer);
+      const select = await b.go(url.href);
+      const page = await b.go(`${login.issuer}/login/testid?flow=${new URL(select.url).searchParams.get('flow')}`);
+      expect(page.status).toBe(200);
+      return { b, page, verifier };
+    };
+    const nameAfter = async (o: { b: Browser; page: Awaited<ReturnType<typeof openTestId>>['page']; verifier: string }, extra: Record<string, string> = {}) => {
+      const done = await o.b.submit(o.page, '/login/testid', { pid: PID2, acr: 'substantial', ...extra });
+      expect(done.location, done.html.slice(0, 500)).toMatch(/^https:\/\/app\.example\.test\/callback\?/);
+      const tokens = await oidc.authorizationCodeGrant(config, new URL(done.location!), { pkceCodeVerifier: o.verifier, expectedState: 'st-world', expectedNonce: 'no-world' });
+      return tokens.claims()!.family_name;
+    };
+    const versionOf = (html: string) => Number(/name="world" value="([0-9]+)"/.exec(html)?.[1]);
+
+    const before = await openTestId();
+    const shown = versionOf(before.page.html);
+    expect(shown).toBeGreaterThan(0);
+    // Every form of the page carries it (the number form and each person's button).
+    expect(before.page.html.match(/name="world" value="/g)!.length).toBe(before.page.html.match(/<form method="post" action="\/login\/testid"/g)!.length);
+    await add('persons', { pid: PID2, given_name: 'NY', family_name: 'PERSONNAVN' });
+    // The page was shown before the person was added: its answer names the person as that world did.
+    const synthetic = await nameAfter(before);
+    expect(synthetic).not.toBe('PERSONNAVN');
+
+    // A forged higher version only makes the instance read the store: the login works with the newest world.
+    const forged = await openTestId();
+    expect(versionOf(forged.page.html)).toBeGreaterThan(shown);
+    expect(await nameAfter(forged, { world: String(versionOf(forged.page.html) + 1000) })).toBe('PERSONNAVN');
+
+    // The next login's page shows the new world, and its answer names the person from it.
+    const after = await openTestId();
+    expect(await nameAfter(after)).toBe('PERSONNAVN');
+    expect((await api(admin, 'DELETE', `/testdata/persons/${PID2}`)).status).toBe(204);
+  });
 });

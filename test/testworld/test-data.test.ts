@@ -129,6 +129,41 @@ describe('TestWorld.current', () => {
     expect(new Set(calls.slice(2)).size).toBe(1); // the same version asked about while nothing changed
   });
 
+  it('with a version already seen (atLeast) answers from memory when it holds that version or newer, and asks the store otherwise', async () => {
+    const [store, other] = twoStores();
+    const { calls, wrapped } = recording(store);
+    const world = new TestWorld(fixtures, wrapped);
+    await store.put(org(NEWORG, 'NY AS'));
+    const seen = await world.versioned();
+    expect(seen.version).toBeGreaterThan(0);
+    expect(calls).toHaveLength(1);
+    // The answer to a page that showed this version: no store read, the same world.
+    expect(await world.versioned(seen.version)).toBe(seen);
+    expect(await world.versioned(seen.version! - 1)).toBe(seen);
+    expect(calls).toHaveLength(1);
+    // A page another instance showed with a newer world: this one asks and catches up.
+    await other.put(org(NEWORG, 'NYTT NAVN AS'));
+    const newer = await world.versioned(seen.version! + 1);
+    expect(calls).toHaveLength(2);
+    expect(newer.version).toBeGreaterThan(seen.version!);
+    expect(newer.world.organizations.find((o) => o.orgno === NEWORG)?.name).toBe('NYTT NAVN AS');
+    // Without a version (a new page), the store is always asked: a change is seen by the next login.
+    await other.put(org(NEWORG, 'TREDJE NAVN AS'));
+    expect((await world.current()).organizations.find((o) => o.orgno === NEWORG)?.name).toBe('TREDJE NAVN AS');
+    expect(calls).toHaveLength(3);
+  });
+
+  it('never goes back to an older world when reads overlap', async () => {
+    const [store, other] = twoStores();
+    const world = new TestWorld(fixtures, store);
+    await other.put(org(NEWORG, 'NY AS'));
+    const [a, b] = await Promise.all([world.versioned(), world.versioned()]);
+    expect(a.version).toBe(b.version);
+    await other.put(org(NEWORG, 'NYTT NAVN AS'));
+    const latest = await world.versioned();
+    expect(await world.versioned(a.version)).toBe(latest);
+  });
+
   it('sees every kind of write made through another store object on the same database at the next call', async () => {
     const [mine, theirs] = twoStores();
     const world = new TestWorld(fixtures, mine);

@@ -19,7 +19,20 @@ export interface TestIdOptions {
   clock: Clock;
   /** The synthetic world now (fixtures and test data): its people are offered as buttons and named in the tokens. */
   world: () => Promise<AltinnModel>;
+  /**
+   * The world with its version, when test data can change at run time (src/testworld/test-data.ts
+   * TestWorld.versioned). The page then carries the version in its forms (`world`), and the answer
+   * takes the world from memory when it is at least that version: one store read fewer per login.
+   * A client that sends a lower number only gets a world this instance already had: never one
+   * older than what the page showed it, unless it lies about what the page showed.
+   */
+  versioned?: (atLeast?: number) => Promise<{ world: AltinnModel; version?: number }>;
   random?: () => number;
+}
+
+/** The `world` field of a TestID form: a version number, or nothing usable. */
+function worldField(value: string | undefined): number | undefined {
+  return value !== undefined && /^[0-9]{1,15}$/.test(value) ? Number(value) : undefined;
 }
 
 /**
@@ -71,10 +84,14 @@ export class TestIdEid implements Eid {
     return { kind: 'page' };
   }
 
-  async page(ctx: EidLoginContext, extra: { error?: string; pidValue?: string; acr?: string | undefined } = {}): Promise<PageView> {
+  private async worldAt(atLeast?: number): Promise<{ world: AltinnModel; version?: number }> {
+    return this.o.versioned ? this.o.versioned(atLeast) : { world: await this.o.world() };
+  }
+
+  async page(ctx: EidLoginContext, extra: { error?: string; pidValue?: string; acr?: string | undefined; atLeast?: number } = {}): Promise<PageView> {
     const levels = testIdLevels(ctx.acrValues);
     const selected = levels.find((l) => l === extra.acr) ?? levels[0]!;
-    const world = await this.o.world();
+    const { world, version } = await this.worldAt(extra.atLeast);
     // A daglig leder of an organisation with rights on what the request asks for (any, without authorization_details).
     const managers = this.managersOf(world, ctx.resources);
     const manager = managers.length > 0 ? managers[Math.min(managers.length - 1, Math.floor((this.o.random ?? Math.random)() * managers.length))] : undefined;
@@ -83,7 +100,7 @@ export class TestIdEid implements Eid {
       props: {
         locale: ctx.locale, flow: ctx.flowId, csrf: ctx.csrf, clientName: ctx.clientName,
         persons: this.personsOf(world),
-        acrOptions: levels, selectedAcr: selected, cancelUrl: ctx.cancelUrl,
+        acrOptions: levels, selectedAcr: selected, cancelUrl: ctx.cancelUrl, ...(version !== undefined ? { worldVersion: version } : {}),
         ...(manager ? { generalManager: { pid: manager.pid, given_name: manager.given_name, family_name: manager.family_name, organization_name: manager.organization_name } } : {}),
         ...(extra.error ? { error: extra.error } : {}), ...(extra.pidValue ? { pidValue: extra.pidValue } : {}),
       },
@@ -96,15 +113,16 @@ export class TestIdEid implements Eid {
     const pid = (body.get('pid') ?? '').replace(/\s+/g, '');
     const acr = body.get('acr');
     const levels = testIdLevels(ctx.acrValues);
+    const atLeast = body.isRepeated('world') ? undefined : worldField(body.get('world'));
     const again = async (kind: TestIdErrorKind, extra: { pidValue?: string; acr?: string | undefined }): Promise<EidResult> =>
-      ({ kind: 'page', status: 400, view: await this.page(ctx, { error: testIdError(ctx.locale, kind), ...extra }) });
+      ({ kind: 'page', status: 400, view: await this.page(ctx, { error: testIdError(ctx.locale, kind), ...extra, ...(atLeast !== undefined ? { atLeast } : {}) }) });
     if (body.isRepeated('pid') || body.isRepeated('acr')) return again('invalid', { pidValue: pid.slice(0, 20) });
     const parsed = parseNationalId(pid);
     if (!parsed.ok) return again('invalid', { pidValue: pid.slice(0, 20), acr });
     if (!parsed.synthetic) return again('not_synthetic', { pidValue: pid, acr });
     if (!acr || !(levels as string[]).includes(acr)) return again('level', { pidValue: pid });
     // Every synthetic number has a name: the one the test world gives, or a deterministic synthetic one.
-    const name = syntheticName(pid, (await this.o.world()).persons);
+    const name = syntheticName(pid, (await this.worldAt(atLeast)).world.persons);
     const claims: Record<string, unknown> = { given_name: name.given_name, family_name: name.family_name, name: `${name.given_name} ${name.family_name}` };
     return {
       kind: 'identity',

@@ -20,6 +20,8 @@ export interface TestIdPageProps extends PageChrome {
   selectedAcr: TestIdAcr;
   /** A person who is daglig leder of an organisation with rights relevant to the request, when there is one. */
   generalManager?: TestIdPerson & { organization_name: string };
+  /** The test world's version the page shows; every form carries it back as `world` (src/eid/testid/testid-eid.ts). */
+  worldVersion?: number;
   /** Value to put back into the number field (after an error). */
   pidValue?: string;
   /** Error text shown above the number field, e.g. t(locale, 'testid.errorFormat'). */
@@ -58,6 +60,7 @@ export function renderTestIdPage(p: TestIdPageProps): string {
   const acr: TestIdAcr = p.acrOptions.includes(p.selectedAcr) ? p.selectedAcr : (p.acrOptions[0] ?? p.selectedAcr);
   const acrLabel = (a: TestIdAcr) => t(p.locale, a === 'high' ? 'acr.high' : 'acr.substantial');
   const describedBy = p.error ? 'pid-hint pid-error' : 'pid-hint';
+  const worldField = p.worldVersion !== undefined ? html`\n<input type="hidden" name="world" value="${p.worldVersion}">` : '';
 
   const acrFieldset =
     p.acrOptions.length > 0
@@ -73,7 +76,7 @@ ${p.acrOptions.map(
       : html`<input type="hidden" name="acr" value="${acr}">`;
 
   const personButton = (person: TestIdPerson, detail?: string) => html`<form method="post" action="${action}">
-${flowFields(p.flow, p.csrf)}
+${flowFields(p.flow, p.csrf)}${worldField}
 <input type="hidden" name="acr" value="${acr}" data-acr-sync>
 <button type="submit" name="pid" value="${person.pid}" class="person-button">
 <span class="visually-hidden">${t(p.locale, 'testid.loginAs')} </span><span class="person-name">${person.given_name} ${person.family_name}</span>
@@ -90,7 +93,7 @@ ${personButton(p.generalManager, p.generalManager.organization_name)}
 
   const persons = p.persons.map(
     (person) => html`<li><form method="post" action="${action}">
-${flowFields(p.flow, p.csrf)}
+${flowFields(p.flow, p.csrf)}${worldField}
 <input type="hidden" name="acr" value="${acr}" data-acr-sync>
 <button type="submit" name="pid" value="${person.pid}" class="person-button">
 <span class="visually-hidden">${t(p.locale, 'testid.loginAs')} </span><span class="person-name">${person.given_name} ${person.family_name}</span>
@@ -103,7 +106,7 @@ ${flowFields(p.flow, p.csrf)}
 <h1>${title}</h1>
 <p class="lead">${t(p.locale, 'testid.intro')}</p>
 <form method="post" action="${action}" id="testid-form">
-${flowFields(p.flow, p.csrf)}
+${flowFields(p.flow, p.csrf)}${worldField}
 ${acrFieldset}
 <div class="field">
 <label for="pid">${t(p.locale, 'testid.pidLabel')}</label>
