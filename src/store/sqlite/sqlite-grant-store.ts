@@ -5,6 +5,8 @@ import type { Grant, GrantStore, IssuedTokenRecords, RefreshTokenRecord } from '
 export class SqliteGrantStore implements GrantStore {
   private readonly sPutAt; private readonly sGetAt; private readonly sGetGrant; private readonly sInsGrant;
   private readonly sPutRt; private readonly sGetRt; private readonly sUseRt;
+  /** One transaction function, made once (better-sqlite3's db.transaction wraps a function anew on every call). */
+  private readonly createTx: (g: Grant, t?: IssuedTokenRecords) => void;
 
   constructor(private readonly db: Database.Database) {
     this.sInsGrant = db.prepare('INSERT INTO grants (id, client_id, sid, scope, data, expires_at, revoked) VALUES (?,?,?,?,?,?,0)');
@@ -14,12 +16,11 @@ export class SqliteGrantStore implements GrantStore {
     this.sPutRt = db.prepare('INSERT OR REPLACE INTO refresh_tokens (hash, grant_id, expires_at, used) VALUES (?,?,?,?)');
     this.sGetRt = db.prepare('SELECT grant_id, expires_at, used FROM refresh_tokens WHERE hash = ?');
     this.sUseRt = db.prepare('UPDATE refresh_tokens SET used = 1 WHERE hash = ? AND used = 0');
+    this.createTx = db.transaction((g: Grant, t?: IssuedTokenRecords) => {
+      this.sInsGrant.run(g.id, g.clientId, g.sid, g.scope, JSON.stringify(g), g.expiresAt);
+      if (t) this.writeTokens(t);
+    });
   }
-
-  private readonly createTx = (g: Grant, t?: IssuedTokenRecords) => {
-    this.sInsGrant.run(g.id, g.clientId, g.sid, g.scope, JSON.stringify(g), g.expiresAt);
-    if (t) this.writeTokens(t);
-  };
 
   private writeTokens(t: IssuedTokenRecords): void {
     if (t.accessToken) this.sPutAt.run(t.accessToken.jti, t.accessToken.grantId, t.accessToken.expiresAt);
@@ -30,7 +31,7 @@ export class SqliteGrantStore implements GrantStore {
   }
 
   async createGrant(g: Grant, tokens?: IssuedTokenRecords): Promise<void> {
-    this.db.transaction(this.createTx)(g, tokens);
+    this.createTx(g, tokens);
   }
 
   async saveTokens(tokens: IssuedTokenRecords): Promise<void> {
