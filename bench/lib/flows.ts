@@ -18,7 +18,7 @@ const CSRF_RE = /name="csrf" value="([^"]+)"/;
 const ACTION_RE = /<form[^>]*action="([^"]+)"/;
 const CODE_RE = /[?&]code=([^&]+)/;
 const WORLD_RE = /name="world" value="([0-9]+)"/;
-const TESTID_BUTTON_RE = /value="testid"[^>]*formaction="([^"]+)" formmethod="get"/;
+const TESTID_FORM_RE = /<form method="get" action="([^"]+)" id="open-testid">/;
 
 export interface LoginState {
   jar: CookieJar;
@@ -98,8 +98,8 @@ export const oursFlow: LoginFlow = {
       async run(http, s) {
         const r = await http.send('GET', s.next!, s.jar, { wantBody: true });
         expect(r, 200, 'selector page');
-        // The TestID button opens its page by GET (formaction, formmethod): the form's fields go in the query.
-        s.next = `${match(TESTID_BUTTON_RE, r.body, 'selector page')}?flow=${s.flow!}&csrf=${match(CSRF_RE, r.body, 'selector page')}&eid=testid`;
+        // The TestID button submits its own GET form (the flow only) to the TestID page.
+        s.next = `${match(TESTID_FORM_RE, r.body, 'selector page')}?flow=${s.flow!}&eid=testid`;
       },
     },
     {

@@ -44,7 +44,7 @@ export class LoginInteraction {
   }
 
   showEidPage(eid: string, input: PageInput): Promise<Step> {
-    return guard(() => showEidPage(this.deps, eid, input.flowId, input.lang, input.cookies, (flow, status) => selectorPage(this.deps, flow, input.cookies, status)));
+    return guard(() => showEidPage(this.deps, eid, input.flowId, input.lang, input.cookies, (flow, status) => selectorPage(this.deps, flow, input.cookies, status, '/login/select')));
   }
 
   answerEidForm(eid: string, input: FormInput): Promise<Step> {

@@ -12,7 +12,7 @@ import { withCookies, type Step, type StepCookies } from './outcome.js';
  * eID with a page of its own (TestID) is opened from the selector by GET at /login/{eid}, which
  * makes the same choice as the POST (src/interaction/eid-steps.ts showEidPage).
  */
-export async function selectorPage(d: InteractionDeps, flow: LoginFlow, cookies: StepCookies, status: number): Promise<Step> {
+export async function selectorPage(d: InteractionDeps, flow: LoginFlow, cookies: StepCookies, status: number, langPath?: string): Promise<Step> {
   const eids = fittingEids(d, flow);
   const targets = (await Promise.all(eids.map((e) => e.formTargets()))).flat();
   return {
@@ -22,6 +22,8 @@ export async function selectorPage(d: InteractionDeps, flow: LoginFlow, cookies:
       props: {
         locale: localeFor(cookies, flow), flow: flow.id, csrf: flow.csrf, clientName: await clientNameOf(d, flow),
         cancelUrl: `${d.loginBaseUrl}/login/cancel`, eids: eids.map((e) => ({ id: e.id, name: e.name, ...(e.page ? { page: `/login/${e.id}` } : {}) })),
+        // Shown at another path (an eID's page refusing an eID that does not fit): its language links go to the selector.
+        ...(langPath ? { langPath } : {}),
       },
     },
   };

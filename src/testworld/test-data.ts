@@ -1,8 +1,9 @@
 /**
  * Test data added at run time (admin API `/testdata/...`, CLI `ansattporten testdata`), kept in
  * the store, and the test world every login sees: the fixtures file plus the stored entries,
- * read from the store on every lookup so a change made on any instance applies from the next
- * login on every instance.
+ * whose version is read from the store for every new TestID page (and every other lookup without a
+ * version already seen), so a change made on any instance applies from the next login on every
+ * instance.
  *
  * Stored entries use the fixtures file's format (src/fixtures/load-fixtures.ts) and are validated
  * the same way, except that a stored right may name a resource the fixtures do not list (your own
@@ -135,8 +136,9 @@ export function mergeTestWorld(fixtures: Fixtures, stored: readonly TestDataEntr
 }
 
 /**
- * The current test world. Every call asks the store whether its test data changed (its version:
- * one small query), so a change made on any instance is seen by the next login; the entries are
+ * The current test world. Every call without a version already seen asks the store whether its
+ * test data changed (its version: one small query), so a change made on any instance is seen by
+ * the next login (versioned(atLeast) may answer from memory instead); the entries are
  * read and merged again only when the version changed, and the same world object comes back while
  * it did not (callers may cache what they derive from it).
  */
@@ -161,8 +163,9 @@ export class TestWorld {
     if (known && atLeast !== undefined && known.version >= atLeast) return known;
     const read = await this.store.changedSince(known?.version);
     if (known && read.entries === undefined) return known;
-    // Merged meanwhile by a concurrent call, to this version or a newer one: never go back.
-    if (this.merged && this.merged.version >= read.version) return this.merged;
+    // Merged meanwhile by a concurrent call, to this version or a newer one: never go back. A store
+    // whose version went down (restored, re-created) is believed: only an overlapping read is ignored.
+    if (this.merged !== known && this.merged && this.merged.version >= read.version) return this.merged;
     const merged = { version: read.version, world: mergeTestWorld(this.fixtures, read.entries ?? []) };
     this.merged = merged;
     return merged;

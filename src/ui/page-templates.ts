@@ -25,6 +25,8 @@ type Slot = keyof TemplateSlots;
 interface Template {
   parts: string[];
   slots: Slot[];
+  /** Its size, for the cache's bound. */
+  chars: number;
 }
 
 const SAFE = /^[A-Za-z0-9_-]*$/;
@@ -37,7 +39,10 @@ export class PageTemplates {
   private readonly cut: RegExp;
   private readonly slotOf: Map<string, Slot>;
 
-  constructor(private readonly maxTemplates = 256) {
+  private chars = 0;
+
+  /** At most `maxTemplates` templates of at most `maxChars` characters in all; the least recently used go first. */
+  constructor(private readonly maxTemplates = 256, private readonly maxChars = 8_000_000) {
     const mark = () => `Z${randomBytes(12).toString('hex')}Z`;
     this.placeholders = { flow: mark(), csrf: mark(), nonce: mark() };
     this.slotOf = new Map(Object.entries(this.placeholders).map(([slot, p]) => [p, slot as Slot]));
@@ -52,10 +57,20 @@ export class PageTemplates {
     if (!SAFE.test(values.flow) || !SAFE.test(values.csrf) || !SAFE.test(values.nonce)) return render(props, values);
     const key = this.keyOf(page, props, shared);
     let template = this.templates.get(key);
-    if (!template) {
-      template = this.compile(render(props, this.placeholders));
-      if (this.templates.size >= this.maxTemplates) this.templates.delete(this.templates.keys().next().value!);
+    if (template) {
+      // Most recently used last: a Map keeps insertion order.
+      this.templates.delete(key);
       this.templates.set(key, template);
+    } else {
+      template = this.compile(render(props, this.placeholders));
+      this.templates.set(key, template);
+      this.chars += template.chars;
+      for (const [oldest, t] of this.templates) {
+        if (this.templates.size <= this.maxTemplates && this.chars <= this.maxChars) break;
+        if (oldest === key) break; // the one just made stays, however large
+        this.templates.delete(oldest);
+        this.chars -= t.chars;
+      }
     }
     let out = template.parts[0]!;
     for (let i = 0; i < template.slots.length; i++) out += values[template.slots[i]!] + template.parts[i + 1]!;
@@ -65,6 +80,11 @@ export class PageTemplates {
   /** How many templates are kept (for tests). */
   get size(): number {
     return this.templates.size;
+  }
+
+  /** Their characters in all (for tests). */
+  get totalChars(): number {
+    return this.chars;
   }
 
   private keyOf<P extends object>(page: string, props: P, shared: readonly (keyof P)[]): string {
@@ -96,6 +116,6 @@ export class PageTemplates {
       last = m.index + m[0].length;
     }
     parts.push(rendered.slice(last));
-    return { parts, slots };
+    return { parts, slots, chars: rendered.length };
   }
 }

@@ -247,7 +247,7 @@ describe('eIDs', () => {
     const begun = await t.interaction.begin({ request: request({ acrValues: ['entraid'] }), cookies: {}, afterPost: false });
     const browser = cookie(begun, 'browser')!;
     const refused = await t.interaction.showEidPage('testid', { flowId: flowIdOf(begun), lang: undefined, cookies: { browser } });
-    expect(refused).toMatchObject({ kind: 'page', status: 400, view: { page: 'eid-select', props: { eids: [{ id: 'up' }] } } });
+    expect(refused).toMatchObject({ kind: 'page', status: 400, view: { page: 'eid-select', props: { eids: [{ id: 'up' }], langPath: '/login/select' } } });
     const begunSubstantial = await t.interaction.begin({ request: request(), cookies: { browser }, afterPost: false });
     const shown = await t.interaction.showEidPage('testid', { flowId: flowIdOf(begunSubstantial), lang: undefined, cookies: { browser } });
     expect(shown).toMatchObject({ kind: 'page', status: 200, view: { page: 'testid' } });

@@ -153,6 +153,22 @@ describe('TestWorld.current', () => {
     expect(calls).toHaveLength(3);
   });
 
+  it('believes a store whose version went down (restored or re-created) and merges its entries', async () => {
+    let version = 7;
+    let entries = [org(NEWORG, 'FØR AS')];
+    const store: TestDataStore = {
+      list: async () => entries, put: async () => {}, delete: async () => false,
+      changedSince: async (v) => (v === version ? { version } : { version, entries }),
+    };
+    const world = new TestWorld(fixtures, store);
+    expect((await world.current()).organizations.find((o) => o.orgno === NEWORG)?.name).toBe('FØR AS');
+    version = 2;
+    entries = [org(NEWORG, 'ETTER AS')];
+    const after = await world.versioned();
+    expect(after.version).toBe(2);
+    expect(after.world.organizations.find((o) => o.orgno === NEWORG)?.name).toBe('ETTER AS');
+  });
+
   it('never goes back to an older world when reads overlap', async () => {
     const [store, other] = twoStores();
     const world = new TestWorld(fixtures, store);

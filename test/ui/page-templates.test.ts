@@ -66,6 +66,25 @@ describe('page templates', () => {
     expect(t.size).toBe(3);
   });
 
+  it('drop the least recently used first, and keep their characters within the bound', () => {
+    const one = renderEidSelectPage(selector()).length;
+    const t = new PageTemplates(100, Math.floor(one * 2.5)); // room for two pages
+    const render = (name: string) => viaSelector(t, selector({ clientName: name }));
+    render('A');
+    render('B');
+    render('A'); // A is now the most recently used
+    render('C'); // over the bound: B goes, not A
+    expect(t.size).toBe(2);
+    expect(t.totalChars).toBeLessThanOrEqual(Math.floor(one * 2.5));
+    let made = 0;
+    const counting = (name: string) => t.render('eid-select', selector({ clientName: name }), slots('f', 'c', 'n'), (q, s) => { made++; return renderEidSelectPage({ ...q, flow: s.flow, csrf: s.csrf }); });
+    counting('A');
+    counting('C');
+    expect(made).toBe(0);
+    counting('B');
+    expect(made).toBe(1);
+  });
+
   it('are what renderView answers for the selector and TestID; a TestID page with an error is rendered afresh', () => {
     const s = selector();
     expect(renderView({ page: 'eid-select', props: s }).render('nonceA')).toBe(renderEidSelectPage(s));

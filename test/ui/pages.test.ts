@@ -105,14 +105,20 @@ describe('eID selector', () => {
     expect(m).toContain('Demo');
   });
 
-  it('an eID with a page of its own opens it by GET from its button; the others post the choice', () => {
+  it('an eID with a page of its own opens it by GET with only the flow (no CSRF token in the URL); the others post the choice', () => {
     const m = renderEidSelectPage({ locale: 'en', flow: FLOW, csrf: CSRF, clientName: 'Demo', eids: [{ ...eids[0]!, page: '/login/testid' }, eids[1]!], cancelUrl: '/login/cancel' });
     const doc = checkPage(m, { locale: 'en', flow: FLOW });
     const [testid, minid] = doc.querySelectorAll('button[name="eid"]');
-    expect(testid?.getAttribute('formaction')).toBe('/login/testid');
-    expect(testid?.getAttribute('formmethod')).toBe('get');
-    expect(minid?.hasAttribute('formaction')).toBe(false);
-    expect(minid?.hasAttribute('formmethod')).toBe(false);
+    expect(testid?.getAttribute('form')).toBe('open-testid');
+    expect(minid?.hasAttribute('form')).toBe(false);
+    const open = doc.querySelector('form#open-testid')!;
+    expect(open.getAttribute('method')).toBe('get');
+    expect(open.getAttribute('action')).toBe('/login/testid');
+    expect(fieldsOf(open)).toEqual({ flow: FLOW });
+    // The choice form itself is unchanged and still the first form on the page.
+    const [select, cancel] = doc.querySelectorAll('form');
+    expect(select?.getAttribute('action')).toBe('/login/select');
+    expect(cancel?.getAttribute('action')).toBe('/login/cancel');
   });
 
   it('handles an empty list', () => {

@@ -1,1 +1,0 @@
-import { oursFlow } from '../bench/lib/flows.ts';
