@@ -1,5 +1,6 @@
 import { randomId, sha256b64url } from '../core/random.js';
-import type { EphemeralStore, ShortLivedPut } from '../store/ports.js';
+import type { OAuthError } from '../core/oauth-error.js';
+import type { CounterLimit, EphemeralStore, ShortLivedPut } from '../store/ports.js';
 import { shortLived } from '../store/short-lived.js';
 import type { ClientContext } from '../session/browser-session.js';
 
@@ -34,11 +35,17 @@ export async function createCode(store: EphemeralStore, rec: CodeRecord, ttlSeco
  * `usedBy`, the same step remembers which grant the redemption is creating, so a second
  * redemption can revoke it (RFC 6749 §4.1.2).
  */
-export async function takeCode(store: EphemeralStore, code: string, usedBy?: { grantId: string; ttlSeconds: number }): Promise<CodeRecord | undefined> {
+export async function takeCode(
+  store: EphemeralStore, code: string, usedBy?: { grantId: string; ttlSeconds: number }, unless?: { condition: CounterLimit; error: OAuthError },
+): Promise<CodeRecord | undefined> {
   if (code.length > 200) return undefined;
   const key = sha256b64url(code);
   const used = usedBy ? { put: [shortLived<string>(store, 'code-used').record(key, usedBy.grantId, usedBy.ttlSeconds)] } : {};
-  return shortLived<CodeRecord>(store, 'code').takeAndWrite(key, used);
+  if (!unless) return shortLived<CodeRecord>(store, 'code').takeAndWrite(key, used);
+  // The client's failed-authentication limit, in the same step: while it holds, the code stays.
+  const r = await shortLived<CodeRecord>(store, 'code').takeAndWriteUnless(key, used, unless.condition);
+  if (r.refused) throw unless.error;
+  return r.value;
 }
 
 export async function grantOfUsedCode(store: EphemeralStore, code: string): Promise<string | undefined> {

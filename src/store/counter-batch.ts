@@ -3,7 +3,7 @@
  * SQL stores upsert each distinct counter once, by the number of times it is named, and give every
  * named counter its value as if it had been incremented on its own, in the order given.
  */
-import type { CounterIncrement, ShortLivedKey, ShortLivedPut, ShortLivedWrites } from './ports.js';
+import type { CounterIncrement, CounterLimit, ShortLivedKey, ShortLivedPut, ShortLivedWrites } from './ports.js';
 
 /**
  * A distinct counter of a batch: `n` = how many times the batch names it; its window is the first
@@ -94,4 +94,10 @@ export async function writeAlone(
   if (r) await store.delete(r.ns, r.key);
   if (p) await store.put(p.ns, p.key, p.value, p.ttlSeconds);
   return true;
+}
+
+/** A write's `unless` needs its `take` (src/store/ports.ts EphemeralStore.write). */
+export function checkedLimit(take: ShortLivedKey | undefined, unless: CounterLimit | undefined): CounterLimit | undefined {
+  if (unless && !take) throw new Error('a write with unless must take a record');
+  return unless;
 }

@@ -41,9 +41,11 @@ export interface EphemeralStore {
   /**
    * Deletes `remove` and stores `put` in one atomic step and one round trip. With `take`, that
    * record is taken first (as `take` does) and the rest is written only when it was there. Every
-   * key named must differ. Answers whether the writes were made, and the taken value.
+   * key named must differ. Answers whether the writes were made, and the taken value. With
+   * `unless` (only together with `take`), nothing is taken or written while that counter (of
+   * `increment`/`incrementAll`) is live at `atLeast` or more: the answer then says `refused`.
    */
-  write(writes: ShortLivedWrites & { take?: ShortLivedKey }): Promise<{ written: boolean; taken?: unknown }>;
+  write(writes: ShortLivedWrites & { take?: ShortLivedKey; unless?: CounterLimit }): Promise<{ written: boolean; taken?: unknown; refused?: boolean }>;
   /** Live entries of one namespace (the active-sessions gauge); may be approximate. */
   count(ns: ShortLivedKind): Promise<number>;
 }
@@ -55,6 +57,13 @@ export interface CounterIncrement {
   ttlSeconds: number;
   /** The highest value that lets the `within` writes be made. */
   max?: number;
+}
+
+/** A counter's bound for {@link EphemeralStore.write}: refused at `atLeast` or more. */
+export interface CounterLimit {
+  ns: ShortLivedKind;
+  key: string;
+  atLeast: number;
 }
 
 /** One short-lived record, by kind and key. */

@@ -1,4 +1,4 @@
-import type { EphemeralStore, ShortLivedKey, ShortLivedKind, ShortLivedPut, ShortLivedWrites } from './ports.js';
+import type { CounterLimit, EphemeralStore, ShortLivedKey, ShortLivedKind, ShortLivedPut, ShortLivedWrites } from './ports.js';
 
 /** One kind of short-lived record (src/store/ports.ts ShortLivedKind), typed once where it is defined. */
 export interface ShortLived<T> {
@@ -16,6 +16,8 @@ export interface ShortLived<T> {
   ref(key: string): ShortLivedKey;
   /** Takes the record and, only when it was there, makes `writes` in the same step (one round trip). */
   takeAndWrite(key: string, writes: ShortLivedWrites): Promise<T | undefined>;
+  /** As takeAndWrite, but neither takes nor writes while the counter `unless` is at its bound (`refused`). */
+  takeAndWriteUnless(key: string, writes: ShortLivedWrites, unless: CounterLimit): Promise<{ value?: T; refused: boolean }>;
 }
 
 /** A fixed-window counter kind (rate limits): increment starts the window, later ones do not extend it. */
@@ -40,6 +42,10 @@ export function shortLived<T>(store: EphemeralStore, kind: ShortLivedKind): Shor
     takeAndWrite: async (key, writes) => {
       if (!writes.put?.length && !writes.remove?.length) return (await store.take(kind, key)) as T | undefined;
       return (await store.write({ ...writes, take: { ns: kind, key } })).taken as T | undefined;
+    },
+    takeAndWriteUnless: async (key, writes, unless) => {
+      const r = await store.write({ ...writes, take: { ns: kind, key }, unless });
+      return r.refused ? { refused: true } : { ...(r.taken !== undefined ? { value: r.taken as T } : {}), refused: false };
     },
   };
 }

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
-import { secretOf, startServer, webClient, type TestServer } from './harness.js';
+import { createHash, randomBytes } from 'node:crypto';
+import { Browser, loginWithTestId, secretOf, startServer, webClient, type TestServer } from './harness.js';
 
 describe('failed client authentications are limited per client and address', () => {
   let server: TestServer;
   const clock = new ManualClock();
   beforeAll(async () => {
-    server = await startServer({ clock, clients: [webClient('limited'), webClient('bystander')], config: { rate_limits: { client_auth_failures: 3, window_seconds: 60 } } });
+    server = await startServer({ clock, clients: [webClient('limited'), webClient('bystander'), webClient('coder')], config: { rate_limits: { client_auth_failures: 3, window_seconds: 60 }, lifetimes: { code_seconds: 600 } } });
   });
   afterAll(async () => server?.close());
 
@@ -28,5 +29,35 @@ describe('failed client authentications are limited per client and address', () 
     const after = await token('limited', secretOf('limited'));
     expect(after.status).toBe(400);
     expect((await after.json()).error).toBe('invalid_grant');
+  });
+
+  it('at the code grant the limit is applied where the code is taken: past it the right secret gets 429 and the code stays, redeemable once the window ends', async () => {
+    const verifier = randomBytes(32).toString('base64url');
+    const auth = new URL(`${server.issuer}/authorize`);
+    for (const [k, v] of Object.entries({
+      client_id: 'coder', response_type: 'code', redirect_uri: 'https://coder.example.test/callback', scope: 'openid', state: 'st-limit', nonce: 'no-limit',
+      code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256',
+    })) auth.searchParams.set(k, v);
+    const done = await loginWithTestId(new Browser(server.issuer), auth.href);
+    const code = new URL(done.location!).searchParams.get('code')!;
+    const redeem = (secret: string) => fetch(`${server.issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`coder:${secret}`).toString('base64')}` },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: 'https://coder.example.test/callback', code_verifier: verifier }),
+    });
+    for (let i = 0; i < 3; i++) expect((await redeem('wrong-secret-wrong-secret')).status).toBe(401);
+    // past the limit: a wrong secret and the right one both get 429, and the code is not used up
+    const wrong = await redeem('wrong-secret-wrong-secret');
+    expect(wrong.status).toBe(429);
+    expect(wrong.headers.get('retry-after')).toBe('60');
+    const right = await redeem(secretOf('coder'));
+    expect(right.status).toBe(429);
+    expect(await right.json()).toMatchObject({ error: 'invalid_client' });
+    clock.advance(61_000);
+    const after = await redeem(secretOf('coder'));
+    expect(after.status).toBe(200);
+    expect(await after.json()).toHaveProperty('id_token');
+    // once: the code is gone now
+    expect((await redeem(secretOf('coder'))).status).toBe(400);
   });
 });

@@ -26,8 +26,8 @@ export function loose(store: EphemeralStore) {
     increment: (ns: string, key: string, ttl: number) => store.increment(k(ns), key, ttl),
     incrementAll: (counters: readonly { ns: string; key: string; ttlSeconds: number; max?: number }[], within?: LooseWrites) =>
       store.incrementAll(counters.map((c) => ({ ...c, ns: k(c.ns) })), within && writes(within)),
-    write: (w: LooseWrites & { take?: { ns: string; key: string } }) =>
-      store.write({ ...writes(w), ...(w.take ? { take: { ...w.take, ns: k(w.take.ns) } } : {}) }),
+    write: (w: LooseWrites & { take?: { ns: string; key: string }; unless?: { ns: string; key: string; atLeast: number } }) =>
+      store.write({ ...writes(w), ...(w.take ? { take: { ...w.take, ns: k(w.take.ns) } } : {}), ...(w.unless ? { unless: { ...w.unless, ns: k(w.unless.ns) } } : {}) }),
     count: (ns: string) => store.count(k(ns)),
   };
 }

@@ -236,6 +236,33 @@ export function runStoreConformance(name: string, factory: () => Promise<StoreFi
         expect(await e.get('flow', 'g')).toBeUndefined();
       });
 
+      it('write with take and unless takes and writes nothing while the counter is at its bound, and acts as before below it', async () => {
+        const e = loose(s.ephemeral);
+        await e.put('code', 'c', { v: 1 }, 60);
+        const guarded = (key: string) => ({ take: { ns: 'code', key }, unless: { ns: 'rl-guard', key: 'client\naddr', atLeast: 2 }, put: [{ ns: 'code-used', key, value: 'g', ttlSeconds: 60 }] });
+        // no counter yet, then one below the bound: taken and written
+        expect(await e.write(guarded('c'))).toEqual({ written: true, taken: { v: 1 } });
+        expect(await e.get('code-used', 'c')).toBe('g');
+        await e.put('code', 'd', { v: 2 }, 60);
+        expect(await e.increment('rl-guard', 'client\naddr', 1)).toBe(1);
+        expect(await e.write(guarded('d'))).toEqual({ written: true, taken: { v: 2 } });
+        // at the bound: refused, the record stays and nothing is written
+        await e.put('code', 'x', { v: 3 }, 60);
+        expect(await e.incrementAll([{ ns: 'rl-guard', key: 'client\naddr', ttlSeconds: 1 }])).toEqual([2]);
+        expect(await e.write(guarded('x'))).toEqual({ written: false, refused: true });
+        expect(await e.get('code', 'x')).toEqual({ v: 3 });
+        expect(await e.get('code-used', 'x')).toBeUndefined();
+        // a missing record under the bound is not refused
+        await e.put('other', 'k', 1, 60);
+        expect(await e.write({ take: { ns: 'code', key: 'gone' }, unless: { ns: 'rl-guard', key: 'other', atLeast: 1 } })).toEqual({ written: false });
+        // once the counter's window is over, the record is taken
+        if (!fx.realTimeExpiry) fx.clock.advance(1000);
+        else await sleep(1200);
+        expect(await e.write(guarded('x'))).toEqual({ written: true, taken: { v: 3 } });
+        // unless without take is a programming error
+        await expect(e.write({ unless: { ns: 'rl-guard', key: 'k', atLeast: 1 }, put: [{ ns: 'one', key: 'k', value: 1, ttlSeconds: 60 }] })).rejects.toThrow(/unless/);
+      });
+
       it('of 20 concurrent writes taking one record exactly one is written', async () => {
         const e = loose(s.ephemeral);
         await e.put('flow', 'race', { n: 7 }, 60);

@@ -3,7 +3,7 @@ import type { Params } from '../../core/params.js';
 import type { EphemeralStore } from '../../store/ports.js';
 import { invalidClient, type AuthenticatedClient } from './client-auth-types.js';
 import { presentedCredentials, type PresentedCredentials } from './presented-credentials.js';
-import { checkNotLimited, recordFailure, type FailureLimit } from './auth-failure-limit.js';
+import { checkNotLimited, limitCondition, limitedError, recordFailure, type FailureLimit } from './auth-failure-limit.js';
 import { OAuthError } from '../../core/oauth-error.js';
 import { checkClientSecret } from './verify-client-secret.js';
 import { checkPrivateKeyJwt } from './verify-private-key-jwt.js';
@@ -24,14 +24,23 @@ export interface ClientAuthDeps {
  * Authenticates the client at the token, PAR, revocation and introspection endpoints with the
  * one method it registered; any other method is refused (spec §7.1).
  */
-export async function authenticateClient(deps: ClientAuthDeps, authorization: string | undefined, body: Params, address = ''): Promise<AuthenticatedClient> {
+export async function authenticateClient(
+  deps: ClientAuthDeps, authorization: string | undefined, body: Params, address = '', opts: { deferLimit?: boolean } = {},
+): Promise<AuthenticatedClient> {
   const cred = presentedCredentials(authorization, body);
-  const limit = deps.failureLimit;
-  if (limit && cred.method !== 'none') await checkNotLimited(limit, cred.clientId, address);
+  const limit = cred.method !== 'none' ? deps.failureLimit : undefined;
+  // The limit holds even for the right credentials. Checked first, or (deferLimit) handed to the
+  // caller as a condition on its own store step, which saves a round trip: a failure past the
+  // limit is then answered 429 here, as the check would have.
+  if (limit && !opts.deferLimit) await checkNotLimited(limit, cred.clientId, address);
   try {
-    return await verifyCredentials(deps, cred);
+    const auth = await verifyCredentials(deps, cred);
+    return limit && opts.deferLimit ? { ...auth, limit: { condition: limitCondition(limit, cred.clientId, address), error: limitedError(limit) } } : auth;
   } catch (e) {
-    if (limit && cred.method !== 'none' && e instanceof OAuthError && e.error === 'invalid_client') await recordFailure(limit, cred.clientId, address);
+    if (limit && e instanceof OAuthError && e.error === 'invalid_client') {
+      const failures = await recordFailure(limit, cred.clientId, address);
+      if (opts.deferLimit && failures > limit.maxFailures) throw limitedError(limit);
+    }
     throw e;
   }
 }

@@ -1,5 +1,6 @@
 import type { Client, TokenEndpointAuthMethod } from '../../clients/client-types.js';
 import { OAuthError } from '../../core/oauth-error.js';
+import type { CounterLimit } from '../../store/ports.js';
 
 export interface AuthenticatedClient {
   client: Client;
@@ -7,6 +8,11 @@ export interface AuthenticatedClient {
   method: TokenEndpointAuthMethod;
   /** Overrides `method` as `client_amr` when more specific (a business certificate: `virksomhetssertifikat`). */
   clientAmr?: string;
+  /**
+   * With a deferred failure limit (authenticateClient's `deferLimit`): the limit the caller must
+   * still apply, in its own store step, before it changes anything.
+   */
+  limit?: { condition: CounterLimit; error: OAuthError };
 }
 
 /** invalid_client: 401 with a WWW-Authenticate challenge (RFC 6749 §5.2). */

@@ -31,7 +31,7 @@ export async function authorizationCodeGrant(deps: CodeGrantDeps, auth: Authenti
 
   // The grant's id is chosen first, so that taking the code remembers it in the same step.
   const grantId = randomId(16);
-  const rec = await takeCode(deps.ephemeral, code, { grantId, ttlSeconds: auth.client.authorization_lifetime });
+  const rec = await takeCode(deps.ephemeral, code, { grantId, ttlSeconds: auth.client.authorization_lifetime }, auth.limit);
   if (!rec) {
     // A code presented again: revoke what its first redemption issued (RFC 6749 §4.1.2).
     const firstGrantId = await grantOfUsedCode(deps.ephemeral, code);

@@ -15,7 +15,8 @@ export async function tokenEndpoint(deps: CodeGrantDeps & ClientAuthDeps, author
   if (repeated.length > 0) throw new OAuthError('invalid_request', `repeated parameter: ${repeated.join(', ')}`, 'json');
   const grantType = body.get('grant_type');
   if (!grantType) throw new OAuthError('invalid_request', 'grant_type is missing', 'json');
-  const auth = await authenticateClient(deps, authorization, body, address);
+  // The code grant applies the failed-authentication limit when it takes its code (one round trip).
+  const auth = await authenticateClient(deps, authorization, body, address, { deferLimit: grantType === 'authorization_code' });
   const dpop = await verifyTokenRequestProof(dpopProof, { issuer: deps.issuer, nowMs: deps.now(), replay: deps.ephemeral });
   switch (grantType) {
     case 'authorization_code':

@@ -1,6 +1,6 @@
 import type { Clock } from '../../core/clock.js';
-import { allWithin, checkedWrites, groupCounters } from '../counter-batch.js';
-import type { CounterIncrement, EphemeralStore, ShortLivedKey, ShortLivedWrites } from '../ports.js';
+import { allWithin, checkedLimit, checkedWrites, groupCounters } from '../counter-batch.js';
+import type { CounterIncrement, CounterLimit, EphemeralStore, ShortLivedKey, ShortLivedWrites } from '../ports.js';
 
 interface Entry {
   value: string;
@@ -80,11 +80,16 @@ export class MemoryEphemeralStore implements EphemeralStore {
     return counts;
   }
 
-  async write(writes: ShortLivedWrites & { take?: ShortLivedKey }): Promise<{ written: boolean; taken?: unknown }> {
+  async write(writes: ShortLivedWrites & { take?: ShortLivedKey; unless?: CounterLimit }): Promise<{ written: boolean; taken?: unknown; refused?: boolean }> {
     const checked = checkedWrites(writes, writes.take ? [writes.take] : []);
+    const unless = checkedLimit(writes.take, writes.unless);
     if (!writes.take) {
       this.apply(checked);
       return { written: true };
+    }
+    if (unless) {
+      const c = this.live(`${unless.ns}\n${unless.key}`);
+      if (c && Number(c.value) >= unless.atLeast) return { written: false, refused: true };
     }
     const taken = this.takeNow(writes.take.ns, writes.take.key);
     if (taken === undefined) return { written: false };

@@ -3,8 +3,8 @@
  * "first one wins" operation is a single atomic statement; expiry is compared against the injected Clock.
  */
 import type { Clock } from '../../core/clock.js';
-import { checkedWrites, writeAlone, countsInOrder, groupCounters, type CounterGroup } from '../counter-batch.js';
-import type { CounterIncrement, EphemeralStore, ShortLivedKey, ShortLivedPut, ShortLivedWrites } from '../ports.js';
+import { checkedLimit, checkedWrites, writeAlone, countsInOrder, groupCounters, type CounterGroup } from '../counter-batch.js';
+import type { CounterIncrement, CounterLimit, EphemeralStore, ShortLivedKey, ShortLivedPut, ShortLivedWrites } from '../ports.js';
 import type { PgPool } from './postgres-database.js';
 
 export class PostgresEphemeralStore implements EphemeralStore {
@@ -86,19 +86,23 @@ export class PostgresEphemeralStore implements EphemeralStore {
   }
 
   /** One statement (a single write: its own): the take (a DELETE … RETURNING, as in take), then the writes only when it found a live row. */
-  async write(writes: ShortLivedWrites & { take?: ShortLivedKey }): Promise<{ written: boolean; taken?: unknown }> {
+  async write(writes: ShortLivedWrites & { take?: ShortLivedKey; unless?: CounterLimit }): Promise<{ written: boolean; taken?: unknown; refused?: boolean }> {
     const now = this.clock.now();
     const checked = checkedWrites(writes, writes.take ? [writes.take] : []);
+    const unless = checkedLimit(writes.take, writes.unless);
     if (await writeAlone(this, checked, writes.take)) return { written: true };
     await this.purge(now);
-    const res = await this.pool.query<{ written: boolean; taken: string | null }>(
-      `WITH t AS (DELETE FROM ephemeral WHERE ns = $1 AND key = $2 RETURNING value, expires_at > $3 AS live),
+    // `lim`: the unless counter at its bound ($10-$12: ns, key, atLeast; null without one) stops the take and the writes.
+    const res = await this.pool.query<{ written: boolean; taken: string | null; refused: boolean }>(
+      `WITH lim AS (SELECT $10::text IS NOT NULL AND COALESCE((SELECT value FROM ephemeral WHERE ns = $10 AND key = $11 AND expires_at > $3)::bigint, 0) >= $12::bigint AS refused),
+       t AS (DELETE FROM ephemeral WHERE ns = $1 AND key = $2 AND NOT (SELECT refused FROM lim) RETURNING value, expires_at > $3 AS live),
        go AS (SELECT $1::text IS NULL OR EXISTS (SELECT 1 FROM t WHERE live) AS ok),
        ${writesSql(4)}
-       SELECT (SELECT ok FROM go) AS written, (SELECT value FROM t WHERE live) AS taken`,
-      [writes.take?.ns ?? null, writes.take?.key ?? null, now, ...writeParams(checked, now)],
+       SELECT (SELECT ok FROM go) AS written, (SELECT value FROM t WHERE live) AS taken, (SELECT refused FROM lim) AS refused`,
+      [writes.take?.ns ?? null, writes.take?.key ?? null, now, ...writeParams(checked, now), unless?.ns ?? null, unless?.key ?? null, unless?.atLeast ?? null],
     );
     const row = res.rows[0]!;
+    if (row.refused) return { written: false, refused: true };
     return row.taken === null ? { written: row.written } : { written: row.written, taken: JSON.parse(row.taken) };
   }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createClient } from 'redis';
-import { checkedWrites, groupCounters, writeAlone } from '../counter-batch.js';
-import type { CounterIncrement, EphemeralStore, ShortLivedKey, ShortLivedPut, ShortLivedWrites } from '../ports.js';
+import { checkedLimit, checkedWrites, groupCounters, writeAlone } from '../counter-batch.js';
+import type { CounterIncrement, CounterLimit, EphemeralStore, ShortLivedKey, ShortLivedPut, ShortLivedWrites } from '../ports.js';
 
 /**
  * Before the first successful connection, give up after a few attempts so a wrong REDIS_URL fails
@@ -99,8 +99,15 @@ export class RedisEphemeralStore implements EphemeralStore {
   }
 
   /** Without `take`, one MULTI (or the single command); with it, one Lua script: GETDEL, then the writes only when it found the key. */
-  async write(writes: ShortLivedWrites & { take?: ShortLivedKey }): Promise<{ written: boolean; taken?: unknown }> {
+  async write(writes: ShortLivedWrites & { take?: ShortLivedKey; unless?: CounterLimit }): Promise<{ written: boolean; taken?: unknown; refused?: boolean }> {
     const { remove, put } = checkedWrites(writes, writes.take ? [writes.take] : []);
+    const unless = checkedLimit(writes.take, writes.unless);
+    if (writes.take && unless) {
+      const keys = [this.k(unless.ns, unless.key), this.k(writes.take.ns, writes.take.key), ...remove.map((r) => this.k(r.ns, r.key)), ...put.map((p) => this.k(p.ns, p.key))];
+      const r = (await this.script(TAKE_UNLESS_THEN_WRITE, keys, [String(unless.atLeast), String(remove.length), ...putArgs(put)])) as [number, string?];
+      if (r[0] === 1) return { written: false, refused: true };
+      return r[1] === undefined ? { written: false } : { written: true, taken: JSON.parse(r[1]) };
+    }
     if (writes.take) {
       const keys = [this.k(writes.take.ns, writes.take.key), ...remove.map((r) => this.k(r.ns, r.key)), ...put.map((p) => this.k(p.ns, p.key))];
       const v = (await this.script(TAKE_THEN_WRITE, keys, ['', String(remove.length), ...putArgs(put)])) as string | null;
@@ -185,6 +192,20 @@ local v = redis.call('GETDEL', KEYS[1])
 if not v then return false end
 writes(2, 3)
 return v
+`);
+
+/**
+ * KEYS: the counter of `unless`, the key to take, then the writes' keys. ARGV: its bound, the
+ * number of deletes, then value, ms pairs. Returns {1} when the counter is at its bound (nothing
+ * taken or written), {0, value} when taken and written, {0} when there was nothing to take.
+ */
+const TAKE_UNLESS_THEN_WRITE = lua(`${LUA_WRITES}
+local c = tonumber(redis.call('GET', KEYS[1]) or '0')
+if c >= tonumber(ARGV[1]) then return {1} end
+local v = redis.call('GETDEL', KEYS[2])
+if not v then return {0} end
+writes(3, 3)
+return {0, v}
 `);
 
 /**

@@ -1,8 +1,8 @@
 /** Short-lived state (sessions, codes, replay caches) in the SQLite table `ephemeral`, expiry against the injected Clock. */
 import type Database from 'better-sqlite3';
 import type { Clock } from '../../core/clock.js';
-import { allWithin, checkedWrites, writeAlone, countsInOrder, groupCounters } from '../counter-batch.js';
-import type { CounterIncrement, EphemeralStore, ShortLivedKey, ShortLivedWrites } from '../ports.js';
+import { allWithin, checkedLimit, checkedWrites, writeAlone, countsInOrder, groupCounters } from '../counter-batch.js';
+import type { CounterIncrement, CounterLimit, EphemeralStore, ShortLivedKey, ShortLivedWrites } from '../ports.js';
 
 export class SqliteEphemeralStore implements EphemeralStore {
   private readonly sGet; private readonly sPut; private readonly sDel; private readonly sAdd; private readonly sPurge;
@@ -27,7 +27,11 @@ export class SqliteEphemeralStore implements EphemeralStore {
        RETURNING ns, key, value`,
     );
     this.sTake = db.prepare('DELETE FROM ephemeral WHERE ns = ? AND key = ? RETURNING value, expires_at');
-    this.writeTx = db.transaction((writes: Required<ShortLivedWrites>, take: ShortLivedKey | undefined, now: number) => {
+    this.writeTx = db.transaction((writes: Required<ShortLivedWrites>, take: ShortLivedKey | undefined, now: number, unless?: CounterLimit) => {
+      if (unless) {
+        const c = this.sGet.get(unless.ns, unless.key) as { value: string; expires_at: number } | undefined;
+        if (c && c.expires_at > now && Number(c.value) >= unless.atLeast) return { written: false, refused: true };
+      }
       const taken = take ? this.takeNow(take.ns, take.key, now) : undefined;
       if (take && taken === undefined) return { written: false };
       this.apply(writes, now);
@@ -106,12 +110,14 @@ export class SqliteEphemeralStore implements EphemeralStore {
   }
 
   /** One transaction (one statement for a single write). */
-  async write(writes: ShortLivedWrites & { take?: ShortLivedKey }): Promise<{ written: boolean; taken?: unknown }> {
+  async write(writes: ShortLivedWrites & { take?: ShortLivedKey; unless?: CounterLimit }): Promise<{ written: boolean; taken?: unknown; refused?: boolean }> {
     const checked = checkedWrites(writes, writes.take ? [writes.take] : []);
+    const unless = checkedLimit(writes.take, writes.unless);
     if (await writeAlone(this, checked, writes.take)) return { written: true };
     const now = this.clock.now();
     this.purge(now);
-    const r = this.writeTx.immediate(checked, writes.take, now) as { written: boolean; taken?: string };
+    const r = this.writeTx.immediate(checked, writes.take, now, unless) as { written: boolean; taken?: string; refused?: boolean };
+    if (r.refused) return { written: false, refused: true };
     return r.taken === undefined ? { written: r.written } : { written: r.written, taken: JSON.parse(r.taken) };
   }
 
