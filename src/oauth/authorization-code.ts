@@ -36,7 +36,7 @@ export async function createCode(store: EphemeralStore, rec: CodeRecord, ttlSeco
  * redemption can revoke it (RFC 6749 §4.1.2).
  */
 export async function takeCode(
-  store: EphemeralStore, code: string, usedBy?: { grantId: string; ttlSeconds: number }, unless?: { condition: CounterLimit; error: OAuthError },
+  store: EphemeralStore, code: string, usedBy?: { grantId: string; ttlSeconds: number }, unless?: { condition: CounterLimit; error: () => OAuthError },
 ): Promise<CodeRecord | undefined> {
   if (code.length > 200) return undefined;
   const key = sha256b64url(code);
@@ -44,7 +44,7 @@ export async function takeCode(
   if (!unless) return shortLived<CodeRecord>(store, 'code').takeAndWrite(key, used);
   // The client's failed-authentication limit, in the same step: while it holds, the code stays.
   const r = await shortLived<CodeRecord>(store, 'code').takeAndWriteUnless(key, used, unless.condition);
-  if (r.refused) throw unless.error;
+  if (r.refused) throw unless.error();
   return r.value;
 }
 

@@ -53,6 +53,15 @@ describe('failed client authentications are limited per client and address', () 
     const right = await redeem(secretOf('coder'));
     expect(right.status).toBe(429);
     expect(await right.json()).toMatchObject({ error: 'invalid_client' });
+    // Requests that fail before the code is taken answer 429 too: the right secret must not show
+    // itself by a different error (no code, a bad DPoP proof, an over-long code).
+    const basic = `Basic ${Buffer.from(`coder:${secretOf('coder')}`).toString('base64')}`;
+    const early = (form: Record<string, string>, headers: Record<string, string> = {}) => fetch(`${server.issuer}/token`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic, ...headers }, body: new URLSearchParams(form),
+    });
+    expect((await early({ grant_type: 'authorization_code', redirect_uri: 'https://coder.example.test/callback' })).status).toBe(429);
+    expect((await early({ grant_type: 'authorization_code', code, redirect_uri: 'https://coder.example.test/callback', code_verifier: verifier }, { dpop: 'not-a-proof' })).status).toBe(429);
+    expect((await early({ grant_type: 'authorization_code', code: 'x'.repeat(201), redirect_uri: 'https://coder.example.test/callback', code_verifier: verifier })).status).toBe(429);
     clock.advance(61_000);
     const after = await redeem(secretOf('coder'));
     expect(after.status).toBe(200);

@@ -29,17 +29,29 @@ export async function authenticateClient(
 ): Promise<AuthenticatedClient> {
   const cred = presentedCredentials(authorization, body);
   const limit = cred.method !== 'none' ? deps.failureLimit : undefined;
-  // The limit holds even for the right credentials. Checked first, or (deferLimit) handed to the
-  // caller as a condition on its own store step, which saves a round trip: a failure past the
-  // limit is then answered 429 here, as the check would have.
-  if (limit && !opts.deferLimit) await checkNotLimited(limit, cred.clientId, address);
+  // The limit holds even for the right credentials. Checked first, or (deferLimit, for client
+  // secrets, whose check is one hash) handed to the caller as a condition on its own store step,
+  // which saves a round trip: a failure past the limit is then answered 429 here, as the check
+  // would have, and the caller answers 429 on every other way out while the limit holds
+  // (src/oauth/token/token-endpoint.ts). Assertions and certificates cost more to verify and use
+  // up their jti: for them the limit is always checked first.
+  const defer = opts.deferLimit === true && (cred.method === 'client_secret_basic' || cred.method === 'client_secret_post');
+  if (limit && !defer) await checkNotLimited(limit, cred.clientId, address);
   try {
     const auth = await verifyCredentials(deps, cred);
-    return limit && opts.deferLimit ? { ...auth, limit: { condition: limitCondition(limit, cred.clientId, address), error: limitedError(limit) } } : auth;
+    if (!limit || !defer) return auth;
+    return {
+      ...auth,
+      limit: {
+        condition: limitCondition(limit, cred.clientId, address),
+        error: () => limitedError(limit),
+        check: () => checkNotLimited(limit, cred.clientId, address),
+      },
+    };
   } catch (e) {
     if (limit && e instanceof OAuthError && e.error === 'invalid_client') {
       const failures = await recordFailure(limit, cred.clientId, address);
-      if (opts.deferLimit && failures > limit.maxFailures) throw limitedError(limit);
+      if (defer && failures > limit.maxFailures) throw limitedError(limit);
     }
     throw e;
   }

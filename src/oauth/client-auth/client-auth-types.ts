@@ -10,9 +10,16 @@ export interface AuthenticatedClient {
   clientAmr?: string;
   /**
    * With a deferred failure limit (authenticateClient's `deferLimit`): the limit the caller must
-   * still apply, in its own store step, before it changes anything.
+   * still apply, in its own store step before it changes anything (`condition`, refused with
+   * `error()`), and on every other way out of the request (`check`: throws `error()` while it holds).
    */
-  limit?: { condition: CounterLimit; error: OAuthError };
+  limit?: DeferredLimit;
+}
+
+export interface DeferredLimit {
+  condition: CounterLimit;
+  error: () => OAuthError;
+  check: () => Promise<void>;
 }
 
 /** invalid_client: 401 with a WWW-Authenticate challenge (RFC 6749 §5.2). */

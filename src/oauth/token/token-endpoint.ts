@@ -1,6 +1,7 @@
 import { OAuthError } from '../../core/oauth-error.js';
 import type { Params } from '../../core/params.js';
 import { authenticateClient, type ClientAuthDeps } from '../client-auth/authenticate-client.js';
+import type { AuthenticatedClient } from '../client-auth/client-auth-types.js';
 import { authorizationCodeGrant, type CodeGrantDeps } from './authorization-code-grant.js';
 import { refreshTokenGrant } from './refresh-token-grant.js';
 import type { TokenResponse } from './issue-tokens.js';
@@ -17,6 +18,18 @@ export async function tokenEndpoint(deps: CodeGrantDeps & ClientAuthDeps, author
   if (!grantType) throw new OAuthError('invalid_request', 'grant_type is missing', 'json');
   // The code grant applies the failed-authentication limit when it takes its code (one round trip).
   const auth = await authenticateClient(deps, authorization, body, address, { deferLimit: grantType === 'authorization_code' });
+  if (!auth.limit) return grant(deps, auth, grantType, body, dpopProof);
+  try {
+    return await grant(deps, auth, grantType, body, dpopProof);
+  } catch (e) {
+    // Any other way out answers 429 while the limit holds, as the check before authentication
+    // did: a request that fails early must not tell a right secret from a wrong one.
+    await auth.limit.check();
+    throw e;
+  }
+}
+
+async function grant(deps: CodeGrantDeps & ClientAuthDeps, auth: AuthenticatedClient, grantType: string, body: Params, dpopProof: string | undefined): Promise<TokenResponse> {
   const dpop = await verifyTokenRequestProof(dpopProof, { issuer: deps.issuer, nowMs: deps.now(), replay: deps.ephemeral });
   switch (grantType) {
     case 'authorization_code':

@@ -105,7 +105,7 @@ export class RedisEphemeralStore implements EphemeralStore {
     if (writes.take && unless) {
       const keys = [this.k(unless.ns, unless.key), this.k(writes.take.ns, writes.take.key), ...remove.map((r) => this.k(r.ns, r.key)), ...put.map((p) => this.k(p.ns, p.key))];
       const r = (await this.script(TAKE_UNLESS_THEN_WRITE, keys, [String(unless.atLeast), String(remove.length), ...putArgs(put)])) as [number, string?];
-      if (r[0] === 1) return { written: false, refused: true };
+      if (Number(r[0]) === 1) return { written: false, refused: true };
       return r[1] === undefined ? { written: false } : { written: true, taken: JSON.parse(r[1]) };
     }
     if (writes.take) {
