@@ -98,19 +98,17 @@ export class RedisEphemeralStore implements EphemeralStore {
     return counters.map((_, i) => Number(replies[2 * i]));
   }
 
-  /** Without `take`, one MULTI (or the single command); with it, one Lua script: GETDEL, then the writes only when it found the key. */
+  /** Without `take`, one MULTI (or the single command); with it, one Lua script: the `unless` counter's check, GETDEL, then the writes only when it found the key. */
   async write(writes: ShortLivedWrites & { take?: ShortLivedKey; unless?: CounterLimit }): Promise<{ written: boolean; taken?: unknown; refused?: boolean }> {
     const { remove, put } = checkedWrites(writes, writes.take ? [writes.take] : []);
     const unless = checkedLimit(writes.take, writes.unless);
-    if (writes.take && unless) {
-      const keys = [this.k(unless.ns, unless.key), this.k(writes.take.ns, writes.take.key), ...remove.map((r) => this.k(r.ns, r.key)), ...put.map((p) => this.k(p.ns, p.key))];
-      const r = (await this.script(TAKE_UNLESS_THEN_WRITE, keys, [String(unless.atLeast), String(remove.length), ...putArgs(put)])) as [number, string?];
-      if (Number(r[0]) === 1) return { written: false, refused: true };
-      return r[1] === undefined ? { written: false } : { written: true, taken: JSON.parse(r[1]) };
-    }
     if (writes.take) {
-      const keys = [this.k(writes.take.ns, writes.take.key), ...remove.map((r) => this.k(r.ns, r.key)), ...put.map((p) => this.k(p.ns, p.key))];
-      const v = (await this.script(TAKE_THEN_WRITE, keys, ['', String(remove.length), ...putArgs(put)])) as string | null;
+      const keys = [
+        this.k(writes.take.ns, writes.take.key), ...(unless ? [this.k(unless.ns, unless.key)] : []),
+        ...remove.map((r) => this.k(r.ns, r.key)), ...put.map((p) => this.k(p.ns, p.key)),
+      ];
+      const v = (await this.script(TAKE_THEN_WRITE, keys, [unless ? String(unless.atLeast) : '', String(remove.length), ...putArgs(put)])) as string | number | null;
+      if (typeof v === 'number') return { written: false, refused: true };
       return v === null ? { written: false } : { written: true, taken: JSON.parse(v) };
     }
     if (!(await writeAlone(this, { remove, put }, undefined))) {
@@ -186,26 +184,22 @@ local function writes(first, arg)
 end
 `;
 
-/** KEYS: the key to take, then the writes' keys. ARGV: '', the number of deletes, then value, ms pairs. Returns the taken value or nil. */
+/**
+ * KEYS: the key to take, the counter of `unless` when there is one, then the writes' keys. ARGV:
+ * the counter's bound ('' without one), the number of deletes, then value, ms pairs. Returns the
+ * taken value, nil when there was nothing to take, or 1 when the counter is at its bound (nothing
+ * taken or written).
+ */
 const TAKE_THEN_WRITE = lua(`${LUA_WRITES}
+local first = 2
+if ARGV[1] ~= '' then
+  if tonumber(redis.call('GET', KEYS[2]) or '0') >= tonumber(ARGV[1]) then return 1 end
+  first = 3
+end
 local v = redis.call('GETDEL', KEYS[1])
 if not v then return false end
-writes(2, 3)
+writes(first, 3)
 return v
-`);
-
-/**
- * KEYS: the counter of `unless`, the key to take, then the writes' keys. ARGV: its bound, the
- * number of deletes, then value, ms pairs. Returns {1} when the counter is at its bound (nothing
- * taken or written), {0, value} when taken and written, {0} when there was nothing to take.
- */
-const TAKE_UNLESS_THEN_WRITE = lua(`${LUA_WRITES}
-local c = tonumber(redis.call('GET', KEYS[1]) or '0')
-if c >= tonumber(ARGV[1]) then return {1} end
-local v = redis.call('GETDEL', KEYS[2])
-if not v then return {0} end
-writes(3, 3)
-return {0, v}
 `);
 
 /**
