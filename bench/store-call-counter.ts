@@ -20,7 +20,10 @@ type Fn = (...args: unknown[]) => unknown;
 const labels = new Map<string, Map<string, string>>();
 function label(kind: string, text: string): string {
   let byText = labels.get(kind);
-  if (!byText) labels.set(kind, (byText = new Map()));
+  if (!byText) {
+    byText = new Map();
+    labels.set(kind, byText);
+  }
   let l = byText.get(text);
   if (l === undefined) {
     l = `${kind}: ${text.replace(/\s+/g, ' ').trim().slice(0, 110)}`;
