@@ -21,7 +21,7 @@ export function upstreamCallbackUrl(loginBaseUrl: string, eid: string): string {
 export function createEids(config: Config, clock: Clock, world: TestWorld): Eid[] {
   const eids: Eid[] = [];
   if (config.testidEnabled) {
-    eids.push(new TestIdEid({ clock, world: () => world.current(), versioned: (atLeast) => world.versioned(atLeast) }));
+    eids.push(new TestIdEid({ clock, world: (atLeast) => world.versioned(atLeast) }));
     // The simulated work-account eID stands in for Entra ID unless a real one is configured.
     if (config.testid.test_entra && !config.eids.some((e) => e.preset === 'entraid')) eids.push(new TestEntraEid({ clock, accounts: async () => (await world.current()).work_accounts }));
   }

@@ -77,7 +77,7 @@ function setup(o: { eids?: (clock: ManualClock) => Eid[]; parties?: Party[] | Er
   };
   const deps: InteractionDeps = {
     issuer: BASE, loginBaseUrl: BASE, clock, flows, sessions,
-    eids: o.eids?.(clock) ?? [new TestIdEid({ clock, world: async () => world([{ pid: PID, given_name: 'Kari', family_name: 'Nordmann' }]) })],
+    eids: o.eids?.(clock) ?? [new TestIdEid({ clock, world: async () => ({ world: world([{ pid: PID, given_name: 'Kari', family_name: 'Nordmann' }]) }) })],
     source, resourceNames: { resourceName: () => undefined }, clientName: async () => 'The RP', ephemeral,
     lifetimes: { codeSeconds: 60, flowSeconds: 600 }, logins: { inc: (l) => counted.push(l) },
     ...(o.flowLimits ? {
@@ -218,7 +218,7 @@ describe('store steps', () => {
 
 describe('eIDs', () => {
   it('the selector lists the eIDs that fit the acr values and allows their targets as form actions', async () => {
-    const t = setup({ eids: (clock) => [new TestIdEid({ clock, world: async () => world([]) }), new FakeUpstream()] });
+    const t = setup({ eids: (clock) => [new TestIdEid({ clock, world: async () => ({ world: world([]) }) }), new FakeUpstream()] });
     const begun = await t.interaction.begin({ request: request(), cookies: {}, afterPost: false });
     const page = await t.interaction.showSelector({ flowId: flowIdOf(begun), lang: 'en', cookies: { browser: cookie(begun, 'browser')! } });
     expect(page.kind).toBe('page');
@@ -230,7 +230,7 @@ describe('eIDs', () => {
   });
 
   it('the selector opens an eID with its own page by GET there; upstream eIDs are still chosen by POST', async () => {
-    const t = setup({ eids: (clock) => [new TestIdEid({ clock, world: async () => world([]) }), new FakeUpstream()] });
+    const t = setup({ eids: (clock) => [new TestIdEid({ clock, world: async () => ({ world: world([]) }) }), new FakeUpstream()] });
     const begun = await t.interaction.begin({ request: request(), cookies: {}, afterPost: false });
     const page = await t.interaction.showSelector({ flowId: flowIdOf(begun), lang: undefined, cookies: { browser: cookie(begun, 'browser')! } });
     if (page.kind !== 'page' || page.view.page !== 'eid-select') throw new Error('selector expected');
@@ -243,7 +243,7 @@ describe('eIDs', () => {
       override readonly acr = ['entraid'] as never;
       override readonly skipsSelector = false;
     }
-    const t = setup({ eids: (clock) => [new TestIdEid({ clock, world: async () => world([]) }), new EntraOnly()] });
+    const t = setup({ eids: (clock) => [new TestIdEid({ clock, world: async () => ({ world: world([]) }) }), new EntraOnly()] });
     const begun = await t.interaction.begin({ request: request({ acrValues: ['entraid'] }), cookies: {}, afterPost: false });
     const browser = cookie(begun, 'browser')!;
     const refused = await t.interaction.showEidPage('testid', { flowId: flowIdOf(begun), lang: undefined, cookies: { browser } });

@@ -17,16 +17,15 @@ export function testIdLevels(requested: readonly Acr[]): TestIdLevel[] {
 
 export interface TestIdOptions {
   clock: Clock;
-  /** The synthetic world now (fixtures and test data): its people are offered as buttons and named in the tokens. */
-  world: () => Promise<AltinnModel>;
   /**
-   * The world with its version, when test data can change at run time (src/testworld/test-data.ts
+   * The synthetic world now (fixtures and test data; its people are offered as buttons and named in
+   * the tokens), with its version when test data can change at run time (src/testworld/test-data.ts
    * TestWorld.versioned). The page then carries the version in its forms (`world`), and the answer
-   * takes the world from memory when it is at least that version: one store read fewer per login.
-   * A client that sends a lower number only gets a world this instance already had: never one
-   * older than what the page showed it, unless it lies about what the page showed.
+   * asks for the world of at least that version, which comes from memory: one store read fewer per
+   * login. A client that sends a lower number only gets a world this instance already had: never
+   * one older than what the page showed it, unless it lies about what the page showed.
    */
-  versioned?: (atLeast?: number) => Promise<{ world: AltinnModel; version?: number }>;
+  world: (atLeast?: number) => Promise<{ world: AltinnModel; version?: number }>;
   random?: () => number;
 }
 
@@ -84,14 +83,10 @@ export class TestIdEid implements Eid {
     return { kind: 'page' };
   }
 
-  private async worldAt(atLeast?: number): Promise<{ world: AltinnModel; version?: number }> {
-    return this.o.versioned ? this.o.versioned(atLeast) : { world: await this.o.world() };
-  }
-
   async page(ctx: EidLoginContext, extra: { error?: string; pidValue?: string; acr?: string | undefined; atLeast?: number } = {}): Promise<PageView> {
     const levels = testIdLevels(ctx.acrValues);
     const selected = levels.find((l) => l === extra.acr) ?? levels[0]!;
-    const { world, version } = await this.worldAt(extra.atLeast);
+    const { world, version } = await this.o.world(extra.atLeast);
     // A daglig leder of an organisation with rights on what the request asks for (any, without authorization_details).
     const managers = this.managersOf(world, ctx.resources);
     const manager = managers.length > 0 ? managers[Math.min(managers.length - 1, Math.floor((this.o.random ?? Math.random)() * managers.length))] : undefined;
@@ -122,7 +117,7 @@ export class TestIdEid implements Eid {
     if (!parsed.synthetic) return again('not_synthetic', { pidValue: pid, acr });
     if (!acr || !(levels as string[]).includes(acr)) return again('level', { pidValue: pid });
     // Every synthetic number has a name: the one the test world gives, or a deterministic synthetic one.
-    const name = syntheticName(pid, (await this.worldAt(atLeast)).world.persons);
+    const name = syntheticName(pid, (await this.o.world(atLeast)).world.persons);
     const claims: Record<string, unknown> = { given_name: name.given_name, family_name: name.family_name, name: `${name.given_name} ${name.family_name}` };
     return {
       kind: 'identity',
