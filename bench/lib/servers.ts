@@ -62,10 +62,10 @@ function ourEntry(): string {
  */
 const BENCH_BUILD = join(ROOT, 'node_modules', '.cache', 'ansattporten-bench');
 let benchBuilt = false;
-function benchEntry(name: 'store-call-counter' | 'oidc-provider-server'): string {
+export function benchEntry(name: 'store-call-counter' | 'oidc-provider-server' | 'gc-observer'): string {
   if (!benchBuilt) {
     buildSync({
-      entryPoints: [join(ROOT, 'bench', 'store-call-counter.ts'), join(ROOT, 'bench', 'oidc-provider-server.ts')],
+      entryPoints: ['store-call-counter', 'oidc-provider-server', 'gc-observer'].map((n) => join(ROOT, 'bench', `${n}.ts`)),
       outdir: BENCH_BUILD, bundle: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external',
       outExtension: { '.js': '.mjs' }, logLevel: 'warning',
     });
