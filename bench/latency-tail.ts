@@ -13,37 +13,21 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { benchEntry, CONCURRENCY, int, ourSpec, referenceSpec, runLogins, startServer, stopServer, type Server } from './lib/servers.js';
+import { benchEntry, CONCURRENCY, int, ourSpec, referenceSpec, runLogins, startServer, stopServer, type LoginTiming, type Server, type Spec } from './lib/servers.js';
 
 const WARMUP = int('BENCH_WARMUP', 2000);
 const ROUNDS = Math.max(1, int('BENCH_ROUNDS', 4));
 const PER_ROUND = int('BENCH_ROUND_LOGINS', 1000);
 const PAUSE_MS = 1;
 
-interface Login { start: number; total: number; steps: number[] }
-interface Measured { server: Server; gcFile: string; logins: Login[]; rounds: Array<[number, number]> }
+interface Measured { server: Server; gcFile: string; logins: LoginTiming[]; rounds: Array<[number, number]> }
 interface Gc { start: number; duration: number; kind: string }
 
 const now = () => performance.timeOrigin + performance.now();
 
 async function round(m: Measured): Promise<void> {
-  const { server } = m;
   const begin = now();
-  let started = 0;
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, PER_ROUND) }, async () => {
-    while (started < PER_ROUND) {
-      started++;
-      const state = server.flow.newState();
-      const start = now();
-      const steps: number[] = [];
-      for (const step of server.flow.steps) {
-        const t = performance.now();
-        await step.run(server.http, state);
-        steps.push(performance.now() - t);
-      }
-      m.logins.push({ start, total: steps.reduce((a, b) => a + b, 0), steps });
-    }
-  }));
+  await runLogins(m.server, PER_ROUND, (login) => m.logins.push(login));
   m.rounds.push([begin, now()]);
 }
 
@@ -92,10 +76,11 @@ function report(m: Measured): void {
 const dirs: string[] = [];
 const measured: Measured[] = [];
 try {
-  for (const make of [ourSpec, referenceSpec] as const) {
+  const specs: Array<(dir: string) => Spec> = [(dir) => ourSpec(dir, 'embedded', false), (dir) => referenceSpec(dir, 'memory', false)];
+  for (const specIn of specs) {
     const dir = mkdtempSync(join(tmpdir(), 'ap-tail-'));
     dirs.push(dir);
-    const spec = make === ourSpec ? ourSpec(dir, 'embedded', false) : referenceSpec(dir, 'memory', false);
+    const spec = specIn(dir);
     const gcFile = join(dir, 'gc.log');
     spec.args = ['--import', benchEntry('gc-observer'), ...spec.args];
     spec.env.BENCH_GC_FILE = gcFile;

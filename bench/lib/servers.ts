@@ -202,8 +202,18 @@ export async function storeCounts(s: Server): Promise<StoreCounts> {
 // ---------------------------------------------------------------------------------------------
 // Load
 
-/** Runs `n` complete logins, `CONCURRENCY` in flight; returns each login's latency (ms). */
-export async function runLogins(s: Server, n: number): Promise<number[]> {
+/** One login as runLogins ran it: when it started (epoch ms), its latency and each step's (ms). */
+export interface LoginTiming {
+  start: number;
+  total: number;
+  steps: number[];
+}
+
+/**
+ * Runs `n` complete logins, `CONCURRENCY` in flight; returns each login's latency (ms), and hands
+ * each login with its steps' latencies to `onLogin` when given.
+ */
+export async function runLogins(s: Server, n: number, onLogin?: (login: LoginTiming) => void): Promise<number[]> {
   const latencies: number[] = [];
   let started = 0;
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, n) }, async () => {
@@ -211,8 +221,15 @@ export async function runLogins(s: Server, n: number): Promise<number[]> {
       started++;
       const t = performance.now();
       const st = s.flow.newState();
-      for (const step of s.flow.steps) await step.run(s.http, st);
-      latencies.push(performance.now() - t);
+      const steps: number[] = [];
+      for (const step of s.flow.steps) {
+        const a = performance.now();
+        await step.run(s.http, st);
+        steps.push(performance.now() - a);
+      }
+      const total = performance.now() - t;
+      latencies.push(total);
+      onLogin?.({ start: performance.timeOrigin + t, total, steps });
     }
   }));
   return latencies;
