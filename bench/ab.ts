@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import type { LoginFlow } from './lib/flows.js';
 import { threadCpuMs, treeCpuMs } from './lib/proc.js';
 import { dropStoreData, int, ourSpec, runLogins, startServer, stopServer, type Server } from './lib/servers.js';
+import { percentile } from './lib/stats.js';
 
 const rev = process.argv[2];
 if (!rev) {
@@ -79,11 +80,10 @@ try {
       x.lat.push(...lat);
     }
   }
-  const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
   for (const s of [a, b]) {
     const x = acc.get(s)!;
     const lat = x.lat.sort((p, q) => p - q);
-    console.log(`  ${s.label.padEnd(14)} CPU per login ${(x.cpu / x.n).toFixed(3)} ms (main thread ${(x.main / x.n).toFixed(3)}), p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms, ${s.flow.steps.length} requests a login`);
+    console.log(`  ${s.label.padEnd(14)} CPU per login ${(x.cpu / x.n).toFixed(3)} ms (main thread ${(x.main / x.n).toFixed(3)}), p50 ${percentile(lat, 50).toFixed(1)} ms, p99 ${percentile(lat, 99).toFixed(1)} ms, ${s.flow.steps.length} requests a login`);
   }
   const ca = acc.get(a)!;
   const cb = acc.get(b)!;

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { benchEntry, CONCURRENCY, int, ourSpec, referenceSpec, runLogins, startServer, stopServer, type LoginTiming, type Server, type Spec } from './lib/servers.js';
+import { percentile } from './lib/stats.js';
 
 const WARMUP = int('BENCH_WARMUP', 2000);
 const ROUNDS = Math.max(1, int('BENCH_ROUNDS', 4));
@@ -31,7 +32,6 @@ async function round(m: Measured): Promise<void> {
   m.rounds.push([begin, now()]);
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const ms = (n: number) => n.toFixed(2);
 
 function readGcs(file: string): Gc[] {
@@ -46,10 +46,10 @@ function report(m: Measured): void {
   const { server, logins } = m;
   const names = server.flow.steps.map((s) => s.name);
   const totals = logins.map((l) => l.total).sort((a, b) => a - b);
-  console.log(`\n${server.label}: ${logins.length} logins, p50 ${ms(pct(totals, 50))}  p90 ${ms(pct(totals, 90))}  p99 ${ms(pct(totals, 99))}  max ${ms(totals.at(-1)!)} ms`);
+  console.log(`\n${server.label}: ${logins.length} logins, p50 ${ms(percentile(totals, 50))}  p90 ${ms(percentile(totals, 90))}  p99 ${ms(percentile(totals, 99))}  max ${ms(totals.at(-1)!)} ms`);
   names.forEach((name, i) => {
     const xs = logins.map((l) => l.steps[i]!).sort((a, b) => a - b);
-    console.log(`  ${name.padEnd(30)} p50 ${ms(pct(xs, 50))}  p99 ${ms(pct(xs, 99))}  max ${ms(xs.at(-1)!)}`);
+    console.log(`  ${name.padEnd(30)} p50 ${ms(percentile(xs, 50))}  p99 ${ms(percentile(xs, 99))}  max ${ms(xs.at(-1)!)}`);
   });
   const gcs = readGcs(m.gcFile).filter((g) => m.rounds.some(([a, b]) => g.start >= a && g.start <= b));
   const byKind = new Map<string, { count: number; total: number; max: number }>();

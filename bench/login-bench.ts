@@ -20,6 +20,7 @@ import {
   CONCURRENCY, cpuPerRoute, int, ourSpec, referenceSpec, runLogins, startServer, stopServer, storeCounts,
   type Server, type Spec, type StoreCounts,
 } from './lib/servers.js';
+import { percentile } from './lib/stats.js';
 const WARMUP = int('BENCH_WARMUP', 2000);
 const LOGINS = int('BENCH_LOGINS', 4000); // measured logins per server, over all rounds
 const ROUNDS = Math.max(1, int('BENCH_ROUNDS', 4));
@@ -48,9 +49,8 @@ async function pgBackendsOf(db: pg.Client, serverPid: number): Promise<number[]>
 // ---------------------------------------------------------------------------------------------
 // Statistics and printing
 
-const pct = (sorted: number[], p: number) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
 const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '–');
-const median = (xs: number[]) => pct([...xs].sort((a, b) => a - b), 50);
+const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
 
 function table(rows: string[][]): void {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
@@ -153,8 +153,8 @@ async function comparePair(specs: Spec[], opts: { rss: boolean; db: boolean }): 
       res.mainThreadPerLogin = mainCpu[i]! / measured;
       res.loginsPerSec = (measured / wall[i]!) * 1000;
       const sorted = latencies[i]!.sort((a, b) => a - b);
-      res.p50 = pct(sorted, 50);
-      res.p99 = pct(sorted, 99);
+      res.p50 = percentile(sorted, 50);
+      res.p99 = percentile(sorted, 99);
       const b = countsBefore[i]!;
       const a = countsAfter[i]!;
       res.counts = {
