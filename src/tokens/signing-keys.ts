@@ -80,13 +80,43 @@ export class SigningKeys {
    * against the published JWKS.
    */
   async sign(payload: JWTPayload, typ: string = 'JWT'): Promise<string> {
-    if (!this.current) throw new Error('signing keys not initialised');
-    const input = `${b64url(JSON.stringify({ alg: 'RS256', kid: this.current.kid, typ }))}.${b64url(JSON.stringify(payload))}`;
-    const key = this.current.key;
+    const { input, key } = this.signingInput(payload, typ);
     const signature = await new Promise<Buffer>((resolve, reject) => {
       rsaSign('sha256', Buffer.from(input, 'utf8'), key, (err, sig) => (err ? reject(err) : resolve(sig)));
     });
     return `${input}.${signature.toString('base64url')}`;
+  }
+
+  /**
+   * Several JWSs for one response (the token endpoint's access token and ID token), in the order
+   * given. All but the last go to the thread pool as `sign` does; the last is signed here, on the
+   * event loop, while the pool signs the others. The response waits about as long as for one
+   * signature either way, and each response saves one hand-off to the pool and back (about
+   * 0.06 ms of CPU a signature across threads on a 2-core VM; `npm run bench:ab`: 3–4 % less CPU a
+   * login, p50 and p99 no worse). A single JWS goes to the pool: signing it here would hold up the
+   * other requests in flight without saving the wait.
+   */
+  async signAll(items: readonly { payload: JWTPayload; typ: string }[]): Promise<string[]> {
+    const last = items.at(-1);
+    if (!last) return [];
+    if (items.length === 1) return [await this.sign(last.payload, last.typ)];
+    const pooled = items.slice(0, -1).map((i) => this.sign(i.payload, i.typ));
+    let here: string;
+    try {
+      const { input, key } = this.signingInput(last.payload, last.typ);
+      here = `${input}.${rsaSign('sha256', Buffer.from(input, 'utf8'), key).toString('base64url')}`;
+    } catch (err) {
+      await Promise.allSettled(pooled); // nothing left running unobserved
+      throw err;
+    }
+    return [...(await Promise.all(pooled)), here];
+  }
+
+  /** The JWS signing input (RFC 7515 §5.1: BASE64URL(header) '.' BASE64URL(payload)) and the key to sign it with. */
+  private signingInput(payload: JWTPayload, typ: string): { input: string; key: KeyObject } {
+    if (!this.current) throw new Error('signing keys not initialised');
+    const input = `${b64url(JSON.stringify({ alg: 'RS256', kid: this.current.kid, typ }))}.${b64url(JSON.stringify(payload))}`;
+    return { input, key: this.current.key };
   }
 }
 

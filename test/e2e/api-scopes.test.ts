@@ -188,6 +188,8 @@ describe('API scopes: provider, consumer and tokens (e2e)', () => {
     const { config, tokens } = await login(consumerClient, 'konsument', 'openid profile fjell:referanse');
     expect(tokens.access_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(() => decodeJwt(tokens.access_token)).toThrow();
+    // the ID token is signed beside it all the same (the only JWT of this response)
+    expect(decodeJwt(tokens.id_token!)).toMatchObject({ iss: server.issuer, aud: consumerClient });
     const ui = await fetch(doc.userinfo_endpoint as string, { headers: { authorization: `Bearer ${tokens.access_token}` } });
     expect(ui.status).toBe(200);
     expect(await ui.json()).toMatchObject({ pid: PID });

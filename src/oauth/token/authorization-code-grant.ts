@@ -6,7 +6,7 @@ import type { EphemeralStore, Grant, IssuedTokenRecords } from '../../store/port
 import { pairwiseSubject } from '../../tokens/pairwise-subject.js';
 import { grantOfUsedCode, takeCode } from '../authorization-code.js';
 import type { AuthenticatedClient } from '../client-auth/client-auth-types.js';
-import { grantLifetimeSeconds, issueIdToken, newRefreshToken, signAccessToken, type IssueDeps, type TokenResponse } from './issue-tokens.js';
+import { ACCESS_TOKEN_TYP, grantLifetimeSeconds, idTokenPayload, newRefreshToken, prepareAccessToken, type IssueDeps, type TokenResponse } from './issue-tokens.js';
 import { isValidVerifier, verifyS256 } from './pkce.js';
 
 export interface CodeGrantDeps extends IssueDeps {
@@ -76,12 +76,18 @@ export async function authorizationCodeGrant(deps: CodeGrantDeps, auth: Authenti
   const isPublic = client.token_endpoint_auth_method === 'none';
   // Refresh tokens of public clients are bound to the DPoP key; confidential clients' are not (RFC 9449 §5).
   if (isPublic && jkt !== undefined) grant.dpopJkt = jkt;
-  // Sign first, then store the grant with its token records in one commit.
-  // The two signatures run side by side on the thread pool (src/tokens/signing-keys.ts).
-  const [at, idToken] = await Promise.all([
-    signAccessToken(deps, client, grant, jkt),
-    grant.scope.split(' ').includes('openid') ? issueIdToken(deps, client, grant, rec.nonce) : undefined,
+  // Sign first, then store the grant with its token records in one commit. The two signatures
+  // run side by side: the access token's on the thread pool, the ID token's here
+  // (SigningKeys.signAll in src/tokens/signing-keys.ts).
+  const prepared = await prepareAccessToken(deps, client, grant, jkt);
+  const withIdToken = grant.scope.split(' ').includes('openid');
+  // An opaque access token (spec §4) is already made; only JWTs are signed, in this order.
+  const signed = await deps.keys.signAll([
+    ...(prepared.claims ? [{ payload: prepared.claims, typ: ACCESS_TOKEN_TYP }] : []),
+    ...(withIdToken ? [{ payload: idTokenPayload(deps, client, grant, rec.nonce), typ: 'JWT' }] : []),
   ]);
+  const at = { ...prepared, token: prepared.token ?? signed[0]! };
+  const idToken = withIdToken ? signed.at(-1) : undefined;
   const res: TokenResponse = { access_token: at.token, token_type: jkt !== undefined ? 'DPoP' : 'Bearer', expires_in: at.expiresIn, scope: grant.scope };
   if (idToken !== undefined) res.id_token = idToken;
   const records: IssuedTokenRecords = { accessToken: at.record };

@@ -4,6 +4,7 @@ import type { EphemeralStore, Grant, GrantStore, IssuedTokenRecords } from '../.
 import type { ScopeAuthority } from '../../scopes/scope-registry.js';
 import { capSeconds, NO_SCOPE_POLICY, type ScopeTokenPolicy } from '../../scopes/scope-token-policy.js';
 import { newOpaqueToken, saveOpaqueClaims } from '../../scopes/opaque-access-token.js';
+import type { JWTPayload } from 'jose';
 import type { SigningKeys } from '../../tokens/signing-keys.js';
 import { accessTokenClaims, idTokenClaims } from '../../tokens/token-claims.js';
 
@@ -44,11 +45,18 @@ export interface TokenResponse {
 /** Short opaque ids like Digdir's (11 base64url characters ≈ 66 bits). */
 const jti = () => randomId(8).slice(0, 11);
 
-/**
- * Signs an access token; the record that lets it be revoked and introspected is returned for the
- * caller to store together with the rest of the response (one commit).
- */
-export async function signAccessToken(deps: IssueDeps, client: Client, grant: Grant, jkt?: string): Promise<{ token: string; expiresIn: number; record: NonNullable<IssuedTokenRecords['accessToken']> }> {
+/** An access token with the record that lets it be revoked and introspected (stored by the caller with the rest of the response, one commit). */
+export interface AccessToken {
+  token: string;
+  expiresIn: number;
+  record: NonNullable<IssuedTokenRecords['accessToken']>;
+}
+
+/** An access token ready to sign (`claims`, a JWT) or already made (`token`, opaque and stored). */
+export type PreparedAccessToken = Omit<AccessToken, 'token'> & ({ claims: JWTPayload; token?: undefined } | { token: string; claims?: undefined });
+
+/** The access token's claims and lifetime; an opaque token (spec §4) is made and its claims stored here. */
+export async function prepareAccessToken(deps: IssueDeps, client: Client, grant: Grant, jkt?: string): Promise<PreparedAccessToken> {
   const now = deps.now();
   const iat = Math.floor(now / 1000);
   const policy = await scopePolicy(deps, grant.scope);
@@ -65,13 +73,26 @@ export async function signAccessToken(deps: IssueDeps, client: Client, grant: Gr
     await saveOpaqueClaims(deps.ephemeral, key, claims, lifetime);
     return { token, expiresIn: lifetime, record: { jti: key, grantId: grant.id, expiresAt: (iat + lifetime) * 1000 } };
   }
-  const token = await deps.keys.sign(claims, 'at+jwt');
-  return { token, expiresIn: lifetime, record: { jti: id, grantId: grant.id, expiresAt: (iat + lifetime) * 1000 } };
+  return { claims, expiresIn: lifetime, record: { jti: id, grantId: grant.id, expiresAt: (iat + lifetime) * 1000 } };
+}
+
+/** The JWT access token's JOSE header type (RFC 9068 §2.1). */
+export const ACCESS_TOKEN_TYP = 'at+jwt';
+
+/** Signs an access token (opaque ones are made without a signature). */
+export async function signAccessToken(deps: IssueDeps, client: Client, grant: Grant, jkt?: string): Promise<AccessToken> {
+  const at = await prepareAccessToken(deps, client, grant, jkt);
+  return at.token !== undefined ? at : { ...at, token: await deps.keys.sign(at.claims, ACCESS_TOKEN_TYP) };
+}
+
+/** The ID token's claims (OIDC Core §2), signed by the caller. */
+export function idTokenPayload(deps: IssueDeps, client: Client, grant: Grant, nonce: string | undefined): JWTPayload {
+  const iat = Math.floor(deps.now() / 1000);
+  return idTokenClaims({ issuer: deps.issuer, client, grant, nonce, iat, lifetime: deps.idTokenLifetime, jti: jti() });
 }
 
 export async function issueIdToken(deps: IssueDeps, client: Client, grant: Grant, nonce: string | undefined): Promise<string> {
-  const iat = Math.floor(deps.now() / 1000);
-  return deps.keys.sign(idTokenClaims({ issuer: deps.issuer, client, grant, nonce, iat, lifetime: deps.idTokenLifetime, jti: jti() }), 'JWT');
+  return deps.keys.sign(idTokenPayload(deps, client, grant, nonce), 'JWT');
 }
 
 /** A new opaque refresh token (stored as a hash by the caller); idle window capped by the grant's absolute end. */
