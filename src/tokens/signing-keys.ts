@@ -91,10 +91,10 @@ export class SigningKeys {
    * Several JWSs for one response (the token endpoint's access token and ID token), in the order
    * given. All but the last go to the thread pool as `sign` does; the last is signed here, on the
    * event loop, while the pool signs the others. The response waits about as long as for one
-   * signature either way, and each response saves one hand-off to the pool and back (about
-   * 0.06 ms of CPU a signature across threads on a 2-core VM; `npm run bench:ab`: 3–4 % less CPU a
-   * login, p50 and p99 no worse). A single JWS goes to the pool: signing it here would hold up the
-   * other requests in flight without saving the wait.
+   * signature either way, and each response saves one hand-off to the pool and back: a cross-thread
+   * wake-up each way, dearer the busier the machine (`npm run bench:ab` on a 2-core VM: 0.3–1.4 %
+   * less CPU a login when quiet, 3–4 % when busy; p50 lower, p99 no worse). A single JWS goes to
+   * the pool: signing it here would hold up the other requests in flight without saving the wait.
    */
   async signAll(items: readonly { payload: JWTPayload; typ: string }[]): Promise<string[]> {
     const last = items.at(-1);
