@@ -4,7 +4,7 @@ import { CLIENT_DEFAULTS, type Client } from '../../src/clients/client-types.js'
 import { ManualClock } from '../../src/core/clock.js';
 import { randomId } from '../../src/core/random.js';
 import type { ClientAuthDeps } from '../../src/oauth/client-auth/authenticate-client.js';
-import { issueIdToken, newRefreshToken, signAccessToken } from '../../src/oauth/token/issue-tokens.js';
+import { idTokenPayload, newRefreshToken, signAccessToken } from '../../src/oauth/token/issue-tokens.js';
 import type { Grant, Stores } from '../../src/store/ports.js';
 import { createSqliteStores } from '../../src/store/sqlite/sqlite-store.js';
 import { KeyRotation } from '../../src/tokens/key-rotation.js';
@@ -77,7 +77,7 @@ export async function fixture(): Promise<Fixture> {
       const at = await signAccessToken(issueDeps, client, grant);
       const rt = newRefreshToken(issueDeps, client, grant);
       await stores.grants.createGrant(grant, { accessToken: at.record, refreshToken: rt.record });
-      const idToken = await issueIdToken(issueDeps, client, grant, undefined);
+      const idToken = await issueDeps.keys.sign(idTokenPayload(issueDeps, client, grant, undefined), 'JWT');
       return { grant, accessToken: at.token, refreshToken: rt.token, idToken };
     },
     close: () => stores.close(),

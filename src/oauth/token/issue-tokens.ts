@@ -91,10 +91,6 @@ export function idTokenPayload(deps: IssueDeps, client: Client, grant: Grant, no
   return idTokenClaims({ issuer: deps.issuer, client, grant, nonce, iat, lifetime: deps.idTokenLifetime, jti: jti() });
 }
 
-export async function issueIdToken(deps: IssueDeps, client: Client, grant: Grant, nonce: string | undefined): Promise<string> {
-  return deps.keys.sign(idTokenPayload(deps, client, grant, nonce), 'JWT');
-}
-
 /** A new opaque refresh token (stored as a hash by the caller); idle window capped by the grant's absolute end. */
 export function newRefreshToken(deps: IssueDeps, client: Client, grant: Grant): { token: string; expiresIn: number; record: NonNullable<IssuedTokenRecords['refreshToken']> } {
   const token = randomId(32);
