@@ -2,6 +2,7 @@ import { decodeProtectedHeader, jwtVerify } from 'jose';
 import type { EphemeralStore, Grant, GrantStore } from '../store/ports.js';
 import { loadOpaqueClaims, looksOpaque, opaqueTokenKey } from '../scopes/opaque-access-token.js';
 import type { SigningKeys } from '../tokens/signing-keys.js';
+import { ACCESS_TOKEN_TYP } from '../tokens/token-claims.js';
 
 export interface ActiveAccessToken {
   claims: Record<string, unknown>;
@@ -27,11 +28,11 @@ export async function verifyAccessToken(
   if (deps.ephemeral && looksOpaque(token)) return verifyOpaqueAccessToken(token, deps as typeof deps & { ephemeral: EphemeralStore });
   try {
     const header = decodeProtectedHeader(token);
-    if (header.typ !== 'at+jwt' || header.alg !== 'RS256' || !header.kid) return undefined;
+    if (header.typ !== ACCESS_TOKEN_TYP || header.alg !== 'RS256' || !header.kid) return undefined;
     const key = deps.keys.verificationKey(header.kid);
     if (!key) return undefined;
     const { payload } = await jwtVerify(token, key, {
-      algorithms: ['RS256'], issuer: deps.issuer, typ: 'at+jwt', currentDate: new Date(deps.nowMs),
+      algorithms: ['RS256'], issuer: deps.issuer, typ: ACCESS_TOKEN_TYP, currentDate: new Date(deps.nowMs),
     });
     if (typeof payload.jti !== 'string') return undefined;
     const grantId = await deps.grants.getAccessTokenGrant(payload.jti);

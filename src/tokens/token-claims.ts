@@ -43,6 +43,9 @@ export function releasedPersonClaims(grant: Grant): Record<string, unknown> {
   return out;
 }
 
+/** The JOSE header `typ` of our JWT access tokens (RFC 9068 §2.1): set when signing, required when verifying. */
+export const ACCESS_TOKEN_TYP = 'at+jwt';
+
 /** JWT access token claims (RFC 9068, spec §8.3). */
 export function accessTokenClaims(a: {
   issuer: string; client: Client; grant: Grant; iat: number; lifetime: number; jti: string;

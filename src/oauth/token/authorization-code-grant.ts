@@ -4,9 +4,10 @@ import { randomId } from '../../core/random.js';
 import type { Params } from '../../core/params.js';
 import type { EphemeralStore, Grant, IssuedTokenRecords } from '../../store/ports.js';
 import { pairwiseSubject } from '../../tokens/pairwise-subject.js';
+import { ACCESS_TOKEN_TYP } from '../../tokens/token-claims.js';
 import { grantOfUsedCode, takeCode } from '../authorization-code.js';
 import type { AuthenticatedClient } from '../client-auth/client-auth-types.js';
-import { ACCESS_TOKEN_TYP, grantLifetimeSeconds, idTokenPayload, newRefreshToken, prepareAccessToken, type IssueDeps, type TokenResponse } from './issue-tokens.js';
+import { grantLifetimeSeconds, idTokenPayload, newRefreshToken, prepareAccessToken, type IssueDeps, type TokenResponse } from './issue-tokens.js';
 import { isValidVerifier, verifyS256 } from './pkce.js';
 
 export interface CodeGrantDeps extends IssueDeps {

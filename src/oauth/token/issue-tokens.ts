@@ -6,7 +6,7 @@ import { capSeconds, NO_SCOPE_POLICY, type ScopeTokenPolicy } from '../../scopes
 import { newOpaqueToken, saveOpaqueClaims } from '../../scopes/opaque-access-token.js';
 import type { JWTPayload } from 'jose';
 import type { SigningKeys } from '../../tokens/signing-keys.js';
-import { accessTokenClaims, idTokenClaims } from '../../tokens/token-claims.js';
+import { ACCESS_TOKEN_TYP, accessTokenClaims, idTokenClaims } from '../../tokens/token-claims.js';
 
 export interface IssueDeps {
   issuer: string;
@@ -75,9 +75,6 @@ export async function prepareAccessToken(deps: IssueDeps, client: Client, grant:
   }
   return { claims, expiresIn: lifetime, record: { jti: id, grantId: grant.id, expiresAt: (iat + lifetime) * 1000 } };
 }
-
-/** The JWT access token's JOSE header type (RFC 9068 §2.1). */
-export const ACCESS_TOKEN_TYP = 'at+jwt';
 
 /** Signs an access token (opaque ones are made without a signature). */
 export async function signAccessToken(deps: IssueDeps, client: Client, grant: Grant, jkt?: string): Promise<AccessToken> {
