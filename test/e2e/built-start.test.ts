@@ -18,7 +18,7 @@ describe('the built entry point (npm start)', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('builds, starts and serves discovery and the login', async () => {
-    const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
+    const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     expect(built.status, built.stderr).toBe(0);
     const port = await freePort();
     const child = spawn(process.execPath, ['build/src/main.mjs'], { cwd: ROOT, env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '', REDIS_URL: '' }, stdio: 'ignore' });
@@ -40,7 +40,7 @@ describe('the built entry point (npm start)', () => {
   });
 
   it('loads the packages that only some deployments need when first used, not at start', async () => {
-    const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
+    const built = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     expect(built.status, built.stderr).toBe(0);
     // ES module packages are left out of the bundle (scripts/build.mjs): what the entry and the
     // chunks it imports statically import is what a start loads.

@@ -15,7 +15,7 @@ import { Browser, loginWithTestId, secretOf, startServer, webClient, type TestSe
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'authlib_rp.py');
 const PID = '15895010046';
-const hasAuthlib = spawnSync(PYTHON, ['-c', 'import authlib, requests'], { stdio: 'ignore' }).status === 0;
+const hasAuthlib = spawnSync(PYTHON, ['-c', 'import authlib, requests'], { stdio: 'ignore', timeout: 30_000 }).status === 0;
 const inCi = process.env.CI === 'true';
 
 /** Lines of JSON from the script, in order. */
