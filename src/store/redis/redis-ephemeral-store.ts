@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createClient } from 'redis';
 import { checkedLimit, checkedWrites, groupCounters, writeAlone } from '../counter-batch.js';
+import { CommandDeadline } from './command-deadline.js';
 import type { CounterIncrement, CounterLimit, EphemeralStore, ShortLivedKey, ShortLivedPut, ShortLivedWrites } from '../ports.js';
 
 /**
@@ -11,6 +12,9 @@ const makeClient = (url: string) => {
   let connectedOnce = false;
   const client = createClient({
     url,
+    // No per-command AbortSignal timer: CommandDeadline (./command-deadline.ts) bounds every
+    // round trip, MULTI included, with one timer. 0 turns node-redis's own timeout off.
+    commandOptions: { timeout: 0 },
     socket: {
       connectTimeout: 5000,
       reconnectStrategy: (retries: number, cause: Error) => {
@@ -34,7 +38,22 @@ type RedisClient = ReturnType<typeof makeClient>;
  * Unlike the SQL stores, expiry does not follow the injected Clock: Redis decides.
  */
 export class RedisEphemeralStore implements EphemeralStore {
-  constructor(private readonly client: RedisClient, private readonly prefix: string) {}
+  constructor(private readonly client: RedisClient, private readonly prefix: string, private readonly deadline: CommandDeadline) {}
+
+  /** One round trip, bounded by the store's deadline. */
+  private rt<T>(command: Promise<T>): Promise<T> {
+    return this.deadline.run(command);
+  }
+
+  /** SCAN over `match`, each step a bounded round trip. */
+  private async *scan(match: string, count: number): AsyncGenerator<string[]> {
+    let cursor = '0';
+    do {
+      const reply = await this.rt(this.client.scan(cursor, { MATCH: match, COUNT: count }));
+      cursor = String(reply.cursor);
+      yield reply.keys;
+    } while (cursor !== '0');
+  }
 
   private k(ns: string, key: string): string {
     return `${this.prefix}:${ns}:${key}`;
@@ -44,31 +63,31 @@ export class RedisEphemeralStore implements EphemeralStore {
     const k = this.k(ns, key);
     const expiration = expiry(ttlSeconds);
     // A non-positive TTL stores something already expired: the key is simply gone.
-    if (!expiration) { await this.client.del(k); return; }
-    await this.client.set(k, JSON.stringify(value), { expiration });
+    if (!expiration) { await this.rt(this.client.del(k)); return; }
+    await this.rt(this.client.set(k, JSON.stringify(value), { expiration }));
   }
 
   async get<T>(ns: string, key: string): Promise<T | undefined> {
-    const v = await this.client.get(this.k(ns, key));
+    const v = await this.rt(this.client.get(this.k(ns, key)));
     return v === null ? undefined : (JSON.parse(v) as T);
   }
 
   async take<T>(ns: string, key: string): Promise<T | undefined> {
-    const v = await this.client.getDel(this.k(ns, key));
+    const v = await this.rt(this.client.getDel(this.k(ns, key)));
     return v === null ? undefined : (JSON.parse(v) as T);
   }
 
   async count(ns: string): Promise<number> {
     // SCAN at scrape time (no per-login bookkeeping); keys expire natively, so what SCAN sees is live.
     let n = 0;
-    for await (const keys of this.client.scanIterator({ MATCH: `${escapeGlob(this.k(ns, ''))}*`, COUNT: 1000 })) n += keys.length;
+    for await (const keys of this.scan(`${escapeGlob(this.k(ns, ''))}*`, 1000)) n += keys.length;
     return n;
   }
 
   async increment(ns: string, key: string, ttlSeconds: number): Promise<number> {
     const k = this.k(ns, key);
     // INCR and EXPIRE NX in one transaction: the first increment sets the window, later ones keep it.
-    const [n] = await this.client.multi().incr(k).expire(k, windowSeconds(ttlSeconds), 'NX').exec();
+    const [n] = await this.rt(this.client.multi().incr(k).expire(k, windowSeconds(ttlSeconds), 'NX').exec());
     return Number(n);
   }
 
@@ -94,7 +113,7 @@ export class RedisEphemeralStore implements EphemeralStore {
       const k = this.k(c.ns, c.key);
       multi.incr(k).expire(k, windowSeconds(c.ttlSeconds), 'NX');
     }
-    const replies = await multi.exec();
+    const replies = await this.rt(multi.exec());
     return counters.map((_, i) => Number(replies[2 * i]));
   }
 
@@ -119,7 +138,7 @@ export class RedisEphemeralStore implements EphemeralStore {
         if (expiration) multi.set(this.k(p.ns, p.key), JSON.stringify(p.value), { expiration });
         else multi.del(this.k(p.ns, p.key));
       }
-      await multi.exec();
+      await this.rt(multi.exec());
     }
     return { written: true };
   }
@@ -127,36 +146,37 @@ export class RedisEphemeralStore implements EphemeralStore {
   /** EVALSHA, and EVAL when the server does not know the script yet (a restart, SCRIPT FLUSH). */
   private async script(s: LuaScript, keys: string[], args: string[]): Promise<unknown> {
     try {
-      return await this.client.evalSha(s.sha, { keys, arguments: args });
+      return await this.rt(this.client.evalSha(s.sha, { keys, arguments: args }));
     } catch (e) {
       if (!String((e as Error).message).startsWith('NOSCRIPT')) throw e;
-      return this.client.eval(s.source, { keys, arguments: args });
+      return this.rt(this.client.eval(s.source, { keys, arguments: args }));
     }
   }
 
   async add(ns: string, key: string, value: unknown, ttlSeconds: number): Promise<boolean> {
     const k = this.k(ns, key);
     const expiration = expiry(ttlSeconds);
-    if (!expiration) return (await this.client.exists(k)) === 0;
-    return (await this.client.set(k, JSON.stringify(value), { expiration, condition: 'NX' })) === 'OK';
+    if (!expiration) return (await this.rt(this.client.exists(k))) === 0;
+    return (await this.rt(this.client.set(k, JSON.stringify(value), { expiration, condition: 'NX' }))) === 'OK';
   }
 
   async delete(ns: string, key: string): Promise<void> {
-    await this.client.del(this.k(ns, key));
+    await this.rt(this.client.del(this.k(ns, key)));
   }
 
   async ping(): Promise<void> {
-    await this.client.ping();
+    await this.rt(this.client.ping());
   }
 
   async close(): Promise<void> {
+    this.deadline.close();
     if (this.client.isOpen) await this.client.close();
   }
 
   /** Deletes every key under this store's prefix (tests). */
   async clear(): Promise<void> {
-    for await (const keys of this.client.scanIterator({ MATCH: `${escapeGlob(this.prefix)}:*`, COUNT: 500 })) {
-      if (keys.length) await this.client.del(keys);
+    for await (const keys of this.scan(`${escapeGlob(this.prefix)}:*`, 500)) {
+      if (keys.length) await this.rt(this.client.del(keys));
     }
   }
 }
@@ -233,11 +253,14 @@ function escapeGlob(s: string): string {
   return s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }
 
+/** How long one round trip to Redis may take before the request that made it fails (node-redis's old default). */
+export const REDIS_COMMAND_TIMEOUT_MS = 5000;
+
 /** Connects to Redis (e.g. `redis://127.0.0.1:6379`) and returns the store. */
-export async function createRedisEphemeralStore(url: string, opts: { prefix?: string } = {}): Promise<RedisEphemeralStore> {
+export async function createRedisEphemeralStore(url: string, opts: { prefix?: string; commandTimeoutMs?: number } = {}): Promise<RedisEphemeralStore> {
   const client = makeClient(url);
   // Connection errors are reported here while the client reconnects; ping() surfaces them to readiness.
   client.on('error', () => {});
   await client.connect();
-  return new RedisEphemeralStore(client, opts.prefix ?? 'ap');
+  return new RedisEphemeralStore(client, opts.prefix ?? 'ap', new CommandDeadline(opts.commandTimeoutMs ?? REDIS_COMMAND_TIMEOUT_MS));
 }
