@@ -3,53 +3,20 @@
  * holds Redis's answers back to play a Redis that stops answering, then lets them through.
  */
 import { randomBytes } from 'node:crypto';
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisTimeoutError } from '../../src/store/redis/command-deadline.js';
 import { createRedisEphemeralStore, type RedisEphemeralStore } from '../../src/store/redis/redis-ephemeral-store.js';
+import { StallingRelay } from './stalling-relay.js';
 
 const url = process.env.REDIS_URL;
-
-/** Relays to Redis; while stalled, Redis's answers are held back, and sent on in order afterwards. */
-class StallingRelay {
-  private server?: Server;
-  private stalled = false;
-  private readonly held: Array<{ to: Socket; data: Buffer }> = [];
-  private readonly sockets = new Set<Socket>();
-
-  async start(target: URL): Promise<number> {
-    this.server = createServer((client) => {
-      const upstream = connect(Number(target.port || 6379), target.hostname);
-      this.sockets.add(client).add(upstream);
-      client.on('data', (d) => upstream.write(d));
-      upstream.on('data', (d) => { if (this.stalled) this.held.push({ to: client, data: d }); else client.write(d); });
-      const end = () => { client.destroy(); upstream.destroy(); };
-      client.on('close', end).on('error', end);
-      upstream.on('close', end).on('error', end);
-    });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    return (this.server!.address() as { port: number }).port;
-  }
-
-  stall(): void { this.stalled = true; }
-
-  resume(): void {
-    this.stalled = false;
-    for (const { to, data } of this.held.splice(0)) to.write(data);
-  }
-
-  async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
-  }
-}
 
 describe.skipIf(!url)('Redis store: every round trip has a deadline', () => {
   const relay = new StallingRelay();
   let store: RedisEphemeralStore;
 
   beforeAll(async () => {
-    const port = await relay.start(new URL(url!));
+    const target = new URL(url!);
+    const port = await relay.start(target.hostname, Number(target.port || 6379));
     store = await createRedisEphemeralStore(`redis://127.0.0.1:${port}`, { prefix: `ap_test_${randomBytes(8).toString('hex')}`, commandTimeoutMs: 200 });
   });
   afterAll(async () => {

@@ -5,7 +5,7 @@ import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 export type PgPool = pg.Pool;
 
 /** Key of the transaction-scoped advisory lock held while migrating ("AP_MIG"). */
-const MIGRATION_LOCK_KEY = 0x41505f4d4947;
+export const MIGRATION_LOCK_KEY = 0x41505f4d4947;
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -13,6 +13,20 @@ function checkSchema(schema: string): string {
   if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid PostgreSQL schema name "${schema}" (lowercase letters, digits, _)`);
   return schema;
 }
+
+/**
+ * How long a request's query may take, and how long it may wait for a connection, before the
+ * request fails: a PostgreSQL that stops answering must not hold requests (or `/health/ready`)
+ * for ever. A query that times out takes its connection out of the pool (node-postgres).
+ */
+export const PG_QUERY_TIMEOUT_MS = 5000;
+
+/** The same for maintenance that may rightly take long: migrations (and waiting for another instance's), purges. */
+export const PG_MAINTENANCE_TIMEOUT_MS = 10 * 60_000;
+
+/** A query with a deadline of its own (node-postgres reads `query_timeout` per query; its types omit it). */
+export const maintenanceQuery = (text: string, values?: unknown[]): pg.QueryConfig =>
+  ({ text, ...(values ? { values } : {}), query_timeout: PG_MAINTENANCE_TIMEOUT_MS }) as pg.QueryConfig;
 
 /** bigint columns arrive as strings from node-postgres. */
 export const num = (v: unknown): number => Number(v);
@@ -22,9 +36,11 @@ export const optNum = (v: unknown): number | undefined => (v === null || v === u
  * A pool whose connections all use `schema` (via the search_path startup option) when given.
  * The schema itself is created by {@link migratePostgres}.
  */
-export function createPostgresPool(url: string, opts: { schema?: string; max?: number } = {}): PgPool {
+export function createPostgresPool(url: string, opts: { schema?: string; max?: number; queryTimeoutMs?: number } = {}): PgPool {
   const pool = new pg.Pool({
     connectionString: url,
+    connectionTimeoutMillis: opts.queryTimeoutMs ?? PG_QUERY_TIMEOUT_MS,
+    query_timeout: opts.queryTimeoutMs ?? PG_QUERY_TIMEOUT_MS,
     ...(opts.schema ? { options: `-c search_path=${checkSchema(opts.schema)}` } : {}),
     ...(opts.max ? { max: opts.max } : {}),
   });
@@ -43,24 +59,26 @@ export async function migratePostgres(pool: PgPool, opts: { schema?: string } = 
   const client = await pool.connect();
   const applied: number[] = [];
   try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    // Every statement may wait for another instance's migration (the lock) or run long (an index).
+    const q = (text: string, values?: unknown[]) => client.query(maintenanceQuery(text, values));
+    await q('BEGIN');
+    await q('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
     if (opts.schema) {
       const schema = checkSchema(opts.schema);
-      await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-      await client.query(`SELECT set_config('search_path', $1, true)`, [`"${schema}"`]);
+      await q(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      await q(`SELECT set_config('search_path', $1, true)`, [`"${schema}"`]);
     }
-    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
-    const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+    await q('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+    const { rows } = await client.query<{ version: number }>(maintenanceQuery('SELECT version FROM schema_migrations'));
     const done = new Set(rows.map((r) => r.version));
     for (const [i, sql] of POSTGRES_MIGRATIONS.entries()) {
       const version = i + 1;
       if (done.has(version)) continue;
-      await client.query(sql);
-      await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [version]);
+      await q(sql);
+      await q('INSERT INTO schema_migrations (version) VALUES ($1)', [version]);
       applied.push(version);
     }
-    await client.query('COMMIT');
+    await q('COMMIT');
     return applied;
   } catch (e) {
     await client.query('ROLLBACK').catch(() => {});

@@ -1,6 +1,6 @@
 /** Grants and the token records hanging off them in PostgreSQL; each write is one statement (one commit). */
 import type { Grant, GrantStore, IssuedTokenRecords, RefreshTokenRecord } from '../ports.js';
-import { num, type PgPool } from './postgres-database.js';
+import { maintenanceQuery, num, type PgPool } from './postgres-database.js';
 
 /** A scope string made only of openid/profile, single-space separated (same test as `split(' ').every(...)`). */
 const LOGOUT_ONLY_SCOPE = '^(openid|profile)( (openid|profile))*$';
@@ -92,8 +92,8 @@ export class PostgresGrantStore implements GrantStore {
 
   /** Drops expired rows; called periodically. */
   async purgeExpired(now: number): Promise<void> {
-    await this.pool.query('DELETE FROM access_tokens WHERE expires_at <= $1', [now]);
-    await this.pool.query('DELETE FROM refresh_tokens WHERE grant_id IN (SELECT id FROM grants WHERE expires_at <= $1)', [now]);
-    await this.pool.query('DELETE FROM grants WHERE expires_at <= $1', [now]);
+    await this.pool.query(maintenanceQuery('DELETE FROM access_tokens WHERE expires_at <= $1', [now]));
+    await this.pool.query(maintenanceQuery('DELETE FROM refresh_tokens WHERE grant_id IN (SELECT id FROM grants WHERE expires_at <= $1)', [now]));
+    await this.pool.query(maintenanceQuery('DELETE FROM grants WHERE expires_at <= $1', [now]));
   }
 }

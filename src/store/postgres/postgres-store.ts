@@ -24,7 +24,7 @@ type PostgresStores = Stores & { pool: PgPool; ephemeral: PostgresEphemeralStore
  * Connects, migrates (under the advisory lock) and returns every store on PostgreSQL.
  * `schema` isolates the tables in that schema (created if absent), e.g. one per test run.
  */
-export async function createPostgresStores(url: string, clock: Clock, opts: { schema?: string; max?: number } = {}): Promise<PostgresStores> {
+export async function createPostgresStores(url: string, clock: Clock, opts: { schema?: string; max?: number; queryTimeoutMs?: number } = {}): Promise<PostgresStores> {
   const pool = createPostgresPool(url, opts);
   try {
     await migratePostgres(pool, opts.schema ? { schema: opts.schema } : {});
