@@ -65,7 +65,7 @@ export class CommandDeadline {
     }
   }
 
-  /** Round trips still waiting (for tests and metrics). */
+  /** Round trips still waiting (for tests). */
   get size(): number {
     return this.pending.size;
   }
