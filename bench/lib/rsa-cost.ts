@@ -4,6 +4,7 @@
  * IFMA path or not), far more than the rest of a login does.
  */
 import { generateKeyPairSync, sign } from 'node:crypto';
+import { percentile } from './stats.js';
 
 /** CPU milliseconds of one synchronous RSA-2048 SHA-256 signature through node:crypto (median of `runs` runs of `per` signatures). */
 export function rs256SignMs(runs = 5, per = 200): number {
@@ -17,6 +18,5 @@ export function rs256SignMs(runs = 5, per = 200): number {
     const used = process.cpuUsage(before);
     times.push((used.user + used.system) / 1000 / per);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  return percentile(times.sort((a, b) => a - b), 50);
 }

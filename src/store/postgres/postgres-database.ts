@@ -60,7 +60,7 @@ export async function migratePostgres(pool: PgPool, opts: { schema?: string } = 
   const applied: number[] = [];
   try {
     // Every statement may wait for another instance's migration (the lock) or run long (an index).
-    const q = (text: string, values?: unknown[]) => client.query(maintenanceQuery(text, values));
+    const q = <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => client.query<R>(maintenanceQuery(text, values));
     await q('BEGIN');
     await q('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
     if (opts.schema) {
@@ -69,7 +69,7 @@ export async function migratePostgres(pool: PgPool, opts: { schema?: string } = 
       await q(`SELECT set_config('search_path', $1, true)`, [`"${schema}"`]);
     }
     await q('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
-    const { rows } = await client.query<{ version: number }>(maintenanceQuery('SELECT version FROM schema_migrations'));
+    const { rows } = await q<{ version: number }>('SELECT version FROM schema_migrations');
     const done = new Set(rows.map((r) => r.version));
     for (const [i, sql] of POSTGRES_MIGRATIONS.entries()) {
       const version = i + 1;

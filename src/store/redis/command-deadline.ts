@@ -11,6 +11,7 @@
  * A rejected round trip is not taken back from the client's queue: when a stalled Redis answers
  * at last, the answer is read and dropped, so the connection stays in step.
  */
+/** What a round trip rejects with once its deadline has passed. */
 export class RedisTimeoutError extends Error {
   constructor(timeoutMs: number) {
     super(`Redis did not answer within ${timeoutMs} ms`);
