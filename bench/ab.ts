@@ -10,11 +10,14 @@
  *   DATABASE_URL=… REDIS_URL=… npm run bench:ab -- <commit>   (PostgreSQL + Redis)
  *   BENCH_WARMUP=2000 BENCH_ROUNDS=8 BENCH_ROUND_LOGINS=500 (defaults)
  *
+ * A commit from before the build step is bundled with this checkout's scripts/build.mjs; one whose
+ * configuration does not know every key the bench sets gets BENCH_B_CONFIG (JSON) as its config.json.
+ *
  * Two identical builds differ by up to 5 % on a busy 2-core virtual machine: repeat a run before
  * believing a difference smaller than that.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LoginFlow } from './lib/flows.js';
@@ -43,6 +46,12 @@ let a: Server | undefined;
 let b: Server | undefined;
 try {
   symlinkSync(join(ROOT, 'node_modules'), join(tree, 'node_modules'));
+  // A commit from before the build step (npm start then ran the sources through tsx) is bundled
+  // with this checkout's build script, so that both run as `npm start` runs ours now.
+  if (!existsSync(join(tree, 'scripts', 'build.mjs'))) {
+    mkdirSync(join(tree, 'scripts'), { recursive: true });
+    copyFileSync(join(ROOT, 'scripts', 'build.mjs'), join(tree, 'scripts', 'build.mjs'));
+  }
   execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: tree, stdio: 'inherit' });
   execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
   const theirFlows = join(tree, 'bench', 'lib', 'flows.ts');
@@ -55,6 +64,8 @@ try {
   specB.label = rev;
   specB.args = specB.args.map((x) => (x === process.env.BENCH_SERVER_ENTRY ? join(tree, 'build', 'src', 'main.mjs') : x));
   if (oldFlow) specB.flow = oldFlow;
+  // An earlier commit whose configuration schema lacks keys the bench sets now: its own config.json.
+  if (process.env.BENCH_B_CONFIG) writeFileSync(specB.env.CONFIG_FILE!, process.env.BENCH_B_CONFIG);
   if (specB.env.DATABASE_SCHEMA) {
     specB.env.DATABASE_SCHEMA += '_b';
     specB.env.REDIS_PREFIX += '-b';
