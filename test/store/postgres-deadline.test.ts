@@ -64,4 +64,19 @@ describe.skipIf(!url)('PostgreSQL stores: every request query has a deadline, ma
       await stores.close();
     }
   });
+
+  it('gives the purge of expired short-lived rows that a request makes a request query\'s deadline', async () => {
+    const stores = await createPostgresStores(relayUrl, new ManualClock(1_700_000_000_000), { schema, queryTimeoutMs: 300 });
+    try {
+      relay.stall();
+      // The store's first write purges first (then once a minute), and the request waits for it.
+      await expect(stores.ephemeral.put('purge-deadline', 'k', 1, 60)).rejects.toThrow('Query read timeout');
+      relay.resume();
+      await stores.ephemeral.put('purge-deadline', 'k', 1, 60);
+      expect(await stores.ephemeral.get('purge-deadline', 'k')).toBe(1);
+    } finally {
+      relay.resume();
+      await stores.close();
+    }
+  });
 });

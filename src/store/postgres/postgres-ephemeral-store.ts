@@ -5,7 +5,7 @@
 import type { Clock } from '../../core/clock.js';
 import { checkedLimit, checkedWrites, writeAlone, countsInOrder, groupCounters, type CounterGroup } from '../counter-batch.js';
 import type { CounterIncrement, CounterLimit, EphemeralStore, ShortLivedKey, ShortLivedPut, ShortLivedWrites } from '../ports.js';
-import { maintenanceQuery, type PgPool } from './postgres-database.js';
+import type { PgPool } from './postgres-database.js';
 
 export class PostgresEphemeralStore implements EphemeralStore {
   private lastPurge = 0;
@@ -15,7 +15,9 @@ export class PostgresEphemeralStore implements EphemeralStore {
   private async purge(now: number): Promise<void> {
     if (now - this.lastPurge < 60_000) return;
     this.lastPurge = now;
-    await this.pool.query(maintenanceQuery('DELETE FROM ephemeral WHERE expires_at <= $1', [now]));
+    // A request waits for this purge (once a minute): it has a request query's deadline, not
+    // maintenance's, or a PostgreSQL that stops answering would hold that request for ten minutes.
+    await this.pool.query('DELETE FROM ephemeral WHERE expires_at <= $1', [now]);
   }
 
   async put(ns: string, key: string, value: unknown, ttlSeconds: number): Promise<void> {
